@@ -1,0 +1,41 @@
+import type { ConversationRef } from './record';
+
+/** What a channel can show; the renderer adapts every reply to it. */
+export interface Capabilities {
+  buttons: boolean;
+  /** More choices than this become a numbered list. */
+  maxButtons: number;
+  /** Longest button label; longer labels become a numbered list. */
+  maxButtonLabel: number;
+  /** Whether links can be buttons; otherwise they are written into the text. */
+  linkButtons: boolean;
+  /** Longer text is split at line boundaries into several messages. */
+  maxTextLength: number;
+}
+
+export interface OutboundButton {
+  label: string;
+  payload: string;
+}
+
+export interface OutboundLink {
+  label: string;
+  url: string;
+}
+
+/** A reply as a channel sends it: text already in the person's language. */
+export interface OutboundMessage {
+  text: string;
+  buttons?: OutboundButton[];
+  links?: OutboundLink[];
+  locale: string;
+  dir: 'ltr' | 'rtl';
+}
+
+/** The engine's view of a channel adapter. */
+export interface ChannelPort {
+  readonly name: string;
+  readonly capabilities: Capabilities;
+  /** Sends replies in order. Throwing leaves them in the outbox, undelivered. */
+  send(ref: ConversationRef, messages: OutboundMessage[]): Promise<void>;
+}

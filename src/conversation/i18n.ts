@@ -1,0 +1,82 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import i18next, { type i18n as I18nInstance, type Resource } from 'i18next';
+import { z } from 'zod';
+
+export const FALLBACK_LOCALE = 'en';
+
+// A locale file is nested objects of strings; arrays hold word lists (commands).
+type LocaleTree = { [key: string]: string | string[] | LocaleTree };
+const LocaleTreeSchema: z.ZodType<LocaleTree> = z.lazy(() =>
+  z.record(z.string(), z.union([z.string(), z.array(z.string()), LocaleTreeSchema])),
+);
+
+/** Reads `<dir>/<lang>/<namespace>.json`; a malformed file stops start-up with its path. */
+export function loadLocaleResources(dir: string): Resource {
+  const resources: Resource = {};
+  for (const lang of readdirSync(dir).sort()) {
+    if (!statSync(join(dir, lang)).isDirectory()) continue;
+    const namespaces: Record<string, LocaleTree> = {};
+    for (const file of readdirSync(join(dir, lang)).sort()) {
+      if (!file.endsWith('.json')) continue;
+      const path = join(dir, lang, file);
+      let json: unknown;
+      try {
+        json = JSON.parse(readFileSync(path, 'utf8'));
+      } catch (err) {
+        throw new Error(`${path}: not valid JSON (${(err as Error).message})`);
+      }
+      const parsed = LocaleTreeSchema.safeParse(json);
+      if (!parsed.success) throw new Error(`${path}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      namespaces[file.slice(0, -'.json'.length)] = parsed.data;
+    }
+    resources[lang] = namespaces;
+  }
+  if (!resources[FALLBACK_LOCALE]) throw new Error(`${dir}: no '${FALLBACK_LOCALE}' locale`);
+  return resources;
+}
+
+/** The engine's translator: one i18next instance, initialised synchronously. */
+export class Translator {
+  private readonly i18n: I18nInstance;
+  readonly locales: readonly string[];
+
+  constructor(resources: Resource) {
+    this.locales = Object.keys(resources);
+    this.i18n = i18next.createInstance();
+    void this.i18n.init({
+      resources,
+      lng: FALLBACK_LOCALE,
+      fallbackLng: FALLBACK_LOCALE,
+      supportedLngs: [...this.locales],
+      ns: [...new Set(this.locales.flatMap((l) => Object.keys(resources[l] ?? {})))],
+      defaultNS: 'common',
+      initAsync: false,
+      returnNull: false,
+      // Replies are plain text for chat apps; channels escape for their own markup.
+      interpolation: { escapeValue: false },
+    });
+  }
+
+  has(key: string, locale: string): boolean {
+    return this.i18n.exists(key, { lng: locale });
+  }
+
+  t(key: string, locale: string, params?: Record<string, string | number>): string {
+    return this.i18n.t(key, { ...params, lng: locale });
+  }
+
+  /** A word list (e.g. the words for `menu`), empty if the key is missing. */
+  list(key: string, locale: string): string[] {
+    const value: unknown = this.i18n.t(key, { lng: locale, returnObjects: true });
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  }
+
+  dir(locale: string): 'ltr' | 'rtl' {
+    return this.i18n.dir(locale);
+  }
+
+  isSupported(locale: string): boolean {
+    return this.locales.includes(locale);
+  }
+}

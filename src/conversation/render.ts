@@ -1,0 +1,103 @@
+import type { Choice, Output } from '../../flows/types';
+import type { Capabilities, OutboundMessage } from './channel';
+import type { Translator } from './i18n';
+
+/**
+ * Turns outputs (locale keys) into messages a channel can show: text in the
+ * person's language, buttons where the channel has them and they fit, a
+ * numbered list where not, and text split to the channel's length limit.
+ */
+export function render(
+  outputs: readonly Output[],
+  locale: string,
+  caps: Capabilities,
+  tr: Translator,
+): OutboundMessage[] {
+  const dir = tr.dir(locale);
+  // Numbers run on across the messages of one turn, the order matchChoice reads them in.
+  let offset = 0;
+  return outputs.flatMap((output) => {
+    const first = offset + 1;
+    offset += output.choices?.length ?? 0;
+    let text = tr.t(output.key, locale, output.params);
+    const labels = (output.choices ?? []).map((c) => tr.t(c.label, locale, c.params));
+    const asButtons =
+      caps.buttons &&
+      labels.length > 0 &&
+      labels.length <= caps.maxButtons &&
+      labels.every((l) => l.length <= caps.maxButtonLabel);
+    if (labels.length > 0 && !asButtons) text += '\n\n' + numberedList(labels, first);
+
+    const links = (output.links ?? []).map((l) => ({ label: tr.t(l.label, locale, l.params), url: l.url }));
+    if (links.length > 0 && !caps.linkButtons) {
+      text += '\n\n' + links.map((l) => `${l.label}: ${l.url}`).join('\n');
+    }
+
+    const parts = splitText(text, caps.maxTextLength);
+    return parts.map((part, i): OutboundMessage => {
+      const last = i === parts.length - 1;
+      const message: OutboundMessage = { text: part, locale, dir };
+      if (last && asButtons) {
+        message.buttons = (output.choices ?? []).map((c, j) => ({ label: labels[j] ?? c.label, payload: c.payload }));
+      }
+      if (last && links.length > 0 && caps.linkButtons) message.links = links;
+      return message;
+    });
+  });
+}
+
+export function numberedList(labels: readonly string[], first = 1): string {
+  return labels.map((label, i) => `${first + i}. ${label}`).join('\n');
+}
+
+/** Splits at line boundaries, then at spaces, and only as a last resort inside a word. */
+export function splitText(text: string, max: number): string[] {
+  if (text.length <= max) return [text];
+  const parts: string[] = [];
+  let rest = text;
+  while (rest.length > max) {
+    const window = rest.slice(0, max + 1);
+    let cut = window.lastIndexOf('\n');
+    if (cut <= 0) cut = window.lastIndexOf(' ');
+    if (cut <= 0) cut = max;
+    parts.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).replace(/^[\n ]+/, '');
+  }
+  if (rest.length > 0) parts.push(rest);
+  return parts;
+}
+
+/** All choices a prompt offered, in the order they were numbered. */
+export function choicesOf(prompt: readonly Output[]): Choice[] {
+  return prompt.flatMap((o) => o.choices ?? []);
+}
+
+/** Letters and digits only, lower-cased: "Next ➜" and "next" are the same answer. */
+export function normalise(text: string): string {
+  return text
+    .normalize('NFKC')
+    .toLocaleLowerCase()
+    .replace(/[^\p{L}\p{M}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+/**
+ * Which offered choice a typed answer means: its number, or its label's text
+ * in the person's language (or in English, which many people type anyway).
+ */
+export function matchChoice(
+  text: string,
+  choices: readonly Choice[],
+  locale: string,
+  tr: Translator,
+): Choice | undefined {
+  const typed = normalise(text);
+  if (typed === '') return undefined;
+  if (/^\d{1,2}$/.test(typed)) return choices[Number(typed) - 1];
+  const locales = locale === 'en' ? ['en'] : [locale, 'en'];
+  for (const lng of locales) {
+    const hit = choices.find((c) => normalise(tr.t(c.label, lng, c.params)) === typed);
+    if (hit) return hit;
+  }
+  return undefined;
+}

@@ -1,0 +1,77 @@
+import { MENU_FLOW, type FlowRunner } from '../flows';
+import { normalise } from '../render';
+import type { Middleware, Turn } from '../turn';
+
+export const COMMANDS = ['menu', 'back', 'help', 'language', 'stop'] as const;
+export type Command = (typeof COMMANDS)[number];
+
+/**
+ * Finds a global command in a payload (`cmd.menu`) or in typed text. Command
+ * words are data (`commands:<name>` in every locale) and are recognised in
+ * every language at once, because people mix languages.
+ */
+export function findCommand(turn: Turn): Command | undefined {
+  const payload = turn.payload;
+  if (payload !== undefined) {
+    const name = payload.startsWith('cmd.') ? payload.slice(4) : '';
+    return (COMMANDS as readonly string[]).includes(name) ? (name as Command) : undefined;
+  }
+  const typed = normalise(turn.text);
+  if (typed === '' || typed.length > 40) return undefined;
+  for (const command of COMMANDS) {
+    for (const locale of turn.tr.locales) {
+      if (turn.tr.list(`commands:${command}`, locale).some((word) => normalise(word) === typed)) return command;
+    }
+  }
+  return undefined;
+}
+
+/** Says the current step again (in the current language), or the menu when there is none. */
+export function repeatPrompt(turn: Turn, flows: FlowRunner): void {
+  if (turn.record.flow && turn.record.prompt.length > 0) turn.say(...turn.record.prompt);
+  else flows.start(turn, MENU_FLOW);
+}
+
+/** menu, back, help, language and stop, from any state, before the flow sees the message. */
+export function commands(flows: FlowRunner): Middleware {
+  return async (turn, next) => {
+    const payload = turn.payload;
+    if (payload?.startsWith('lang.set:')) {
+      const locale = payload.slice('lang.set:'.length);
+      if (!turn.tr.isSupported(locale)) return next();
+      turn.record.locale = locale;
+      turn.record.localeSource = 'chosen';
+      turn.say({ key: 'common:languageSet' });
+      repeatPrompt(turn, flows);
+      return;
+    }
+
+    const command = findCommand(turn);
+    if (!command) return next();
+    turn.record.misses = 0;
+    switch (command) {
+      case 'menu':
+        flows.start(turn, MENU_FLOW);
+        return;
+      case 'back':
+        if (!flows.send(turn, { type: 'nav.back', env: turn.env() })) flows.start(turn, MENU_FLOW);
+        return;
+      case 'help':
+        turn.say({ key: 'common:help' });
+        repeatPrompt(turn, flows);
+        return;
+      case 'language':
+        // Each language is named in its own script, so people find theirs without reading English.
+        turn.say({
+          key: 'common:chooseLanguage',
+          choices: turn.tr.locales.map((code) => ({ label: `languages:${code}`, payload: `lang.set:${code}` })),
+        });
+        return;
+      case 'stop':
+        turn.record.flow = null;
+        turn.record.prompt = [];
+        turn.say({ key: 'common:stopped' });
+        return;
+    }
+  };
+}

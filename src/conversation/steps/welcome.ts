@@ -1,0 +1,19 @@
+import { MENU_FLOW, type FlowRunner } from '../flows';
+import type { Middleware } from '../turn';
+
+/**
+ * First contact: say who the bot is and which language it speaks, with one
+ * tap to change it, then the menu. Whatever the first message said, a
+ * newcomer first needs to know where they are.
+ */
+export function welcome(flows: FlowRunner): Middleware {
+  return async (turn, next) => {
+    if (!turn.isNew) return next();
+    turn.say({
+      key: 'common:welcome',
+      params: { language: turn.tr.t(`languages:${turn.locale}`, turn.locale) },
+      choices: [{ label: 'common:choice.language', payload: 'cmd.language' }],
+    });
+    flows.start(turn, MENU_FLOW);
+  };
+}

@@ -1,0 +1,67 @@
+import type { FlowEnv, Output } from '../../flows/types';
+import type { Translator } from './i18n';
+import type { InboundMessage } from './inbound';
+import type { Logger } from './logger';
+import type { ConversationRecord } from './record';
+
+/** One message being handled. Middleware reads and changes it; the engine saves it. */
+export class Turn {
+  readonly outputs: Output[] = [];
+
+  constructor(
+    readonly msg: InboundMessage,
+    /** A working copy: changes are saved only if the whole turn commits. */
+    public record: ConversationRecord,
+    /** True when nothing was stored for this conversation before this message. */
+    readonly isNew: boolean,
+    readonly now: number,
+    readonly tr: Translator,
+    readonly log: Logger,
+  ) {
+    this.payload = msg.payload;
+  }
+
+  say(...outputs: Output[]): void {
+    this.outputs.push(...outputs);
+  }
+
+  get locale(): string {
+    return this.record.locale;
+  }
+
+  /**
+   * The choice this message means: the button pressed, or the offered choice
+   * whose number or label was typed. Set by the engine before the chain runs.
+   */
+  payload: string | undefined;
+
+  /** The text typed, trimmed; empty when a button was pressed. */
+  get text(): string {
+    return (this.msg.text ?? '').trim();
+  }
+
+  env(): FlowEnv {
+    return { locale: this.record.locale, country: this.record.country.current, origin: this.record.country.origin };
+  }
+}
+
+export type Next = () => Promise<void>;
+/** One step of the chain: answer the turn and stop, or call `next()`. */
+export type Middleware = (turn: Turn, next: Next) => Promise<void>;
+
+/** Runs middleware in order, each deciding whether the rest runs (grammY's composer idea). */
+export function compose(steps: readonly Middleware[]): (turn: Turn) => Promise<void> {
+  return (turn) => {
+    const run = async (i: number): Promise<void> => {
+      const step = steps[i];
+      if (!step) return;
+      let called = false;
+      await step(turn, async () => {
+        if (called) throw new Error(`middleware ${i} called next() twice`);
+        called = true;
+        await run(i + 1);
+      });
+    };
+    return run(0);
+  };
+}

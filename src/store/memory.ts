@@ -1,0 +1,103 @@
+import type { CommitResult, OutboxEntry, Store, StoredConversation, TurnCommit } from './store';
+
+interface Conversation {
+  data: string;
+  rev: number;
+  channel: string;
+  userId: string;
+}
+
+/**
+ * Keeps everything in process memory: for tests, the terminal chat and
+ * benchmarks. Records are kept as JSON text so that callers can never share
+ * (and silently mutate) a stored object, as with a real database.
+ */
+export class MemoryStore implements Store {
+  private readonly conversations = new Map<string, Conversation>();
+  /** `${channel}\u0000${messageId}` → conversation key and the seqs it produced. */
+  private readonly processed = new Map<string, { conversationKey: string; seqs: number[] }>();
+  private readonly outbox = new Map<number, OutboxEntry>();
+  private nextSeq = 1;
+
+  async getConversation(conversationKey: string): Promise<StoredConversation | null> {
+    const row = this.conversations.get(conversationKey);
+    return row ? { data: JSON.parse(row.data) as unknown, rev: row.rev } : null;
+  }
+
+  async isProcessed(channel: string, messageId: string): Promise<boolean> {
+    return this.processed.has(markKey(channel, messageId));
+  }
+
+  async commitTurn(c: TurnCommit): Promise<CommitResult> {
+    const mark = markKey(c.channel, c.messageId);
+    if (this.processed.has(mark)) return { ok: false, reason: 'duplicate' };
+    const current = this.conversations.get(c.conversationKey)?.rev ?? 0;
+    if (current !== c.expectedRev) return { ok: false, reason: 'conflict' };
+
+    const rev = current + 1;
+    this.conversations.set(c.conversationKey, { data: JSON.stringify(c.record), rev, channel: c.channel, userId: c.userId });
+    const entries = c.outbox.map((message): OutboxEntry => {
+      const entry: OutboxEntry = {
+        seq: this.nextSeq++,
+        conversationKey: c.conversationKey,
+        channel: c.channel,
+        messageId: c.messageId,
+        message: JSON.parse(JSON.stringify(message)) as unknown,
+        createdAt: c.now,
+        deliveredAt: null,
+      };
+      this.outbox.set(entry.seq, entry);
+      return entry;
+    });
+    this.processed.set(mark, { conversationKey: c.conversationKey, seqs: entries.map((e) => e.seq) });
+    return { ok: true, rev, outbox: entries.map(copy) };
+  }
+
+  async repliesTo(channel: string, messageId: string): Promise<OutboxEntry[] | null> {
+    const mark = this.processed.get(markKey(channel, messageId));
+    if (!mark) return null;
+    return mark.seqs.flatMap((seq) => {
+      const entry = this.outbox.get(seq);
+      return entry ? [copy(entry)] : [];
+    });
+  }
+
+  async outboxSince(conversationKey: string, afterSeq: number, limit: number): Promise<OutboxEntry[]> {
+    return [...this.outbox.values()]
+      .filter((e) => e.conversationKey === conversationKey && e.seq > afterSeq)
+      .slice(0, limit)
+      .map(copy);
+  }
+
+  async pendingOutbox(limit: number): Promise<OutboxEntry[]> {
+    return [...this.outbox.values()].filter((e) => e.deliveredAt === null).slice(0, limit).map(copy);
+  }
+
+  async markDelivered(seqs: number[], now: number): Promise<void> {
+    for (const seq of seqs) {
+      const entry = this.outbox.get(seq);
+      if (entry && entry.deliveredAt === null) entry.deliveredAt = now;
+    }
+  }
+
+  async deleteUser(channel: string, userId: string): Promise<number> {
+    const keys = [...this.conversations].filter(([, c]) => c.channel === channel && c.userId === userId).map(([k]) => k);
+    const gone = new Set(keys);
+    for (const key of keys) this.conversations.delete(key);
+    for (const [seq, entry] of this.outbox) if (gone.has(entry.conversationKey)) this.outbox.delete(seq);
+    for (const [mark, p] of this.processed) if (gone.has(p.conversationKey)) this.processed.delete(mark);
+    return keys.length;
+  }
+
+  async close(): Promise<void> {
+    // Nothing to release; the data goes with the process.
+  }
+}
+
+function markKey(channel: string, messageId: string): string {
+  return `${channel}\u0000${messageId}`;
+}
+
+function copy(entry: OutboxEntry): OutboxEntry {
+  return { ...entry, message: JSON.parse(JSON.stringify(entry.message)) as unknown };
+}
