@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+export { hashKey } from '../util/hash-key';
 
 /**
  * The slice of pino the core uses, so tests can pass a recorder. Log lines
@@ -10,11 +10,6 @@ export interface Logger {
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
   child(bindings: object): Logger;
-}
-
-/** A stable, non-reversible tag for a conversation in logs (a WhatsApp id is a phone number). */
-export function hashKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex').slice(0, 12);
 }
 
 /** An error as a log field: type and message, and the stack, never user text. */

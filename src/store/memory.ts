@@ -1,3 +1,4 @@
+import { checkLimit, toJson } from './guards';
 import type { CommitResult, OutboxEntry, Store, StoredConversation, TurnCommit } from './store';
 
 interface Conversation {
@@ -29,20 +30,22 @@ export class MemoryStore implements Store {
   }
 
   async commitTurn(c: TurnCommit): Promise<CommitResult> {
+    const data = toJson(c.record, 'record');
+    const messages = c.outbox.map((m, i) => toJson(m, `outbox[${i}]`));
     const mark = markKey(c.channel, c.messageId);
     if (this.processed.has(mark)) return { ok: false, reason: 'duplicate' };
     const current = this.conversations.get(c.conversationKey)?.rev ?? 0;
     if (current !== c.expectedRev) return { ok: false, reason: 'conflict' };
 
     const rev = current + 1;
-    this.conversations.set(c.conversationKey, { data: JSON.stringify(c.record), rev, channel: c.channel, userId: c.userId });
-    const entries = c.outbox.map((message): OutboxEntry => {
+    this.conversations.set(c.conversationKey, { data, rev, channel: c.channel, userId: c.userId });
+    const entries = messages.map((message): OutboxEntry => {
       const entry: OutboxEntry = {
         seq: this.nextSeq++,
         conversationKey: c.conversationKey,
         channel: c.channel,
         messageId: c.messageId,
-        message: JSON.parse(JSON.stringify(message)) as unknown,
+        message: JSON.parse(message) as unknown,
         createdAt: c.now,
         deliveredAt: null,
       };
@@ -63,6 +66,7 @@ export class MemoryStore implements Store {
   }
 
   async outboxSince(conversationKey: string, afterSeq: number, limit: number): Promise<OutboxEntry[]> {
+    checkLimit(limit);
     return [...this.outbox.values()]
       .filter((e) => e.conversationKey === conversationKey && e.seq > afterSeq)
       .slice(0, limit)
@@ -70,6 +74,7 @@ export class MemoryStore implements Store {
   }
 
   async pendingOutbox(limit: number): Promise<OutboxEntry[]> {
+    checkLimit(limit);
     return [...this.outbox.values()].filter((e) => e.deliveredAt === null).slice(0, limit).map(copy);
   }
 

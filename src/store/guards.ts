@@ -1,0 +1,56 @@
+/**
+ * What every store checks at its edge: values go in as JSON text, come back
+ * out as fresh objects, and page sizes are real counts.
+ */
+import { hashKey } from '../util/hash-key';
+
+/** Where a stored JSON value lives, so a bad row can be found without logging personal ids. */
+export interface JsonSource {
+  table: string;
+  column: string;
+  /** `seq 42`, or a hashed conversation key: keys carry phone numbers and chat ids. */
+  row: string;
+}
+
+/** A stored value that cannot be read back. The store refuses it instead of guessing. */
+export class StoreDataError extends Error {
+  readonly table: string;
+  readonly column: string;
+  readonly row: string;
+
+  constructor(source: JsonSource, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(`${source.table}.${source.column} of ${source.row} is not valid JSON: ${reason}`, { cause });
+    this.name = 'StoreDataError';
+    this.table = source.table;
+    this.column = source.column;
+    this.row = source.row;
+  }
+}
+
+/**
+ * Serialises before anything is written, so a value JSON cannot hold fails the
+ * whole commit instead of leaving half a turn behind.
+ */
+export function toJson(value: unknown, what: string): string {
+  const text = JSON.stringify(value) as string | undefined;
+  if (text === undefined) throw new TypeError(`${what} is not JSON-serialisable (got ${typeof value})`);
+  return text;
+}
+
+export function fromJson(text: string, source: JsonSource): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new StoreDataError(source, err);
+  }
+}
+
+export function conversationRow(conversationKey: string): string {
+  return `conversation ${hashKey(conversationKey)}`;
+}
+
+/** Page sizes are counts; a negative one would mean "everything" to SQLite and "all but the last" to slice(). */
+export function checkLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 0) throw new RangeError(`limit must be a non-negative integer, got ${limit}`);
+}

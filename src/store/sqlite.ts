@@ -1,0 +1,184 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Statement } from 'better-sqlite3';
+import { checkLimit, conversationRow, fromJson, toJson } from './guards';
+import { migrate } from './sqlite-schema';
+import type { CommitResult, OutboxEntry, Store, StoredConversation, TurnCommit } from './store';
+
+export interface SqliteStoreOptions {
+  /** How long a write waits for another connection's lock before failing with SQLITE_BUSY. */
+  busyTimeoutMs?: number;
+}
+
+interface OutboxRow {
+  seq: number;
+  conversation_key: string;
+  channel: string;
+  message_id: string;
+  message: string;
+  created_at: number;
+  delivered_at: number | null;
+}
+
+const OUTBOX_COLUMNS = 'seq, conversation_key, channel, message_id, message, created_at, delivered_at';
+
+/**
+ * The store for one instance: a single SQLite file in WAL mode, so readers
+ * never wait for the writer. better-sqlite3 is synchronous, so each method
+ * runs to completion before the next starts; the IMMEDIATE transactions
+ * matter when another process opens the same file.
+ */
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+  private readonly sql: ReturnType<typeof prepare>;
+  private readonly commitTx: Database.Transaction<(c: TurnCommit, data: string, messages: string[]) => CommitResult>;
+  private readonly deleteUserTx: Database.Transaction<(channel: string, userId: string) => number>;
+  private readonly markDeliveredTx: Database.Transaction<(seqs: number[], now: number) => void>;
+
+  /** `path` is a file (its directory is created if missing) or `:memory:`. */
+  constructor(path: string, options: SqliteStoreOptions = {}) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
+    try {
+      // WAL must be set outside a transaction, so before the migrations.
+      this.db.pragma('journal_mode = WAL');
+      // With WAL, NORMAL loses at most the last commits on power loss, never integrity.
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('foreign_keys = ON');
+      migrate(this.db);
+      this.sql = prepare(this.db);
+    } catch (err) {
+      this.db.close();
+      throw err;
+    }
+    this.commitTx = this.db.transaction((c, data, messages) => this.writeTurn(c, data, messages));
+    this.deleteUserTx = this.db.transaction((channel, userId) => this.eraseUser(channel, userId));
+    this.markDeliveredTx = this.db.transaction((seqs, now) => {
+      for (const seq of seqs) this.sql.markDelivered.run(now, seq);
+    });
+  }
+
+  async getConversation(conversationKey: string): Promise<StoredConversation | null> {
+    const row = this.sql.getConversation.get(conversationKey) as { data: string; rev: number } | undefined;
+    if (!row) return null;
+    const data = fromJson(row.data, { table: 'conversations', column: 'data', row: conversationRow(conversationKey) });
+    return { data, rev: row.rev };
+  }
+
+  async isProcessed(channel: string, messageId: string): Promise<boolean> {
+    return this.sql.getMark.get(channel, messageId) !== undefined;
+  }
+
+  async commitTurn(c: TurnCommit): Promise<CommitResult> {
+    const data = toJson(c.record, 'record');
+    const messages = c.outbox.map((m, i) => toJson(m, `outbox[${i}]`));
+    return this.commitTx.immediate(c, data, messages);
+  }
+
+  async repliesTo(channel: string, messageId: string): Promise<OutboxEntry[] | null> {
+    const mark = this.sql.getMark.get(channel, messageId) as { conversation_key: string } | undefined;
+    if (!mark) return null;
+    return this.entries(this.sql.repliesTo.all(mark.conversation_key, channel, messageId));
+  }
+
+  async outboxSince(conversationKey: string, afterSeq: number, limit: number): Promise<OutboxEntry[]> {
+    checkLimit(limit);
+    return this.entries(this.sql.outboxSince.all(conversationKey, afterSeq, limit));
+  }
+
+  async pendingOutbox(limit: number): Promise<OutboxEntry[]> {
+    checkLimit(limit);
+    return this.entries(this.sql.pendingOutbox.all(limit));
+  }
+
+  async markDelivered(seqs: number[], now: number): Promise<void> {
+    if (seqs.length > 0) this.markDeliveredTx.immediate(seqs, now);
+  }
+
+  async deleteUser(channel: string, userId: string): Promise<number> {
+    return this.deleteUserTx.immediate(channel, userId);
+  }
+
+  async close(): Promise<void> {
+    if (!this.db.open) return;
+    // Lets SQLite refresh the statistics its query planner relies on; cheap when nothing changed.
+    this.db.pragma('optimize');
+    this.db.close();
+  }
+
+  private writeTurn(c: TurnCommit, data: string, messages: string[]): CommitResult {
+    if (this.sql.getMark.get(c.channel, c.messageId)) return { ok: false, reason: 'duplicate' };
+    const written =
+      c.expectedRev === 0
+        ? this.sql.insertConversation.run(c.conversationKey, c.channel, c.userId, data, c.now)
+        : this.sql.updateConversation.run(c.channel, c.userId, data, c.now, c.conversationKey, c.expectedRev);
+    if (written.changes === 0) return { ok: false, reason: 'conflict' };
+    this.sql.insertMark.run(c.channel, c.messageId, c.conversationKey, c.now);
+    const outbox = messages.map((message): OutboxEntry => {
+      const { lastInsertRowid } = this.sql.insertOutbox.run(c.conversationKey, c.channel, c.messageId, message, c.now);
+      // A fresh parse, not the caller's object: the result must not alias what the caller still holds.
+      return {
+        seq: Number(lastInsertRowid),
+        conversationKey: c.conversationKey,
+        channel: c.channel,
+        messageId: c.messageId,
+        message: JSON.parse(message) as unknown,
+        createdAt: c.now,
+        deliveredAt: null,
+      };
+    });
+    return { ok: true, rev: c.expectedRev + 1, outbox };
+  }
+
+  private eraseUser(channel: string, userId: string): number {
+    // Children first: the foreign keys refuse to orphan marks or replies.
+    this.sql.deleteUserOutbox.run(channel, userId);
+    this.sql.deleteUserMarks.run(channel, userId);
+    return this.sql.deleteUserConversations.run(channel, userId).changes;
+  }
+
+  private entries(rows: unknown[]): OutboxEntry[] {
+    return (rows as OutboxRow[]).map((r) => ({
+      seq: r.seq,
+      conversationKey: r.conversation_key,
+      channel: r.channel,
+      messageId: r.message_id,
+      message: fromJson(r.message, { table: 'outbox', column: 'message', row: `seq ${r.seq}` }),
+      createdAt: r.created_at,
+      deliveredAt: r.delivered_at,
+    }));
+  }
+}
+
+/** Every statement, compiled once at open rather than on each call. */
+function prepare(db: Database.Database) {
+  const userConversations = 'SELECT key FROM conversations WHERE channel = ? AND user_id = ?';
+  const s = (sql: string): Statement => db.prepare(sql);
+  return {
+    getConversation: s('SELECT data, rev FROM conversations WHERE key = ?'),
+    insertConversation: s(
+      `INSERT INTO conversations (key, channel, user_id, data, rev, updated_at) VALUES (?, ?, ?, ?, 1, ?)
+       ON CONFLICT (key) DO NOTHING`,
+    ),
+    updateConversation: s(
+      `UPDATE conversations SET channel = ?, user_id = ?, data = ?, rev = rev + 1, updated_at = ?
+       WHERE key = ? AND rev = ?`,
+    ),
+    getMark: s('SELECT conversation_key FROM processed WHERE channel = ? AND message_id = ?'),
+    insertMark: s('INSERT INTO processed (channel, message_id, conversation_key, created_at) VALUES (?, ?, ?, ?)'),
+    insertOutbox: s(
+      'INSERT INTO outbox (conversation_key, channel, message_id, message, created_at) VALUES (?, ?, ?, ?, ?)',
+    ),
+    // Bounded by the conversation index: the message's replies sit among its conversation's rows.
+    repliesTo: s(
+      `SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE conversation_key = ? AND channel = ? AND message_id = ? ORDER BY seq`,
+    ),
+    outboxSince: s(`SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE conversation_key = ? AND seq > ? ORDER BY seq LIMIT ?`),
+    pendingOutbox: s(`SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE delivered_at IS NULL ORDER BY seq LIMIT ?`),
+    markDelivered: s('UPDATE outbox SET delivered_at = ? WHERE seq = ? AND delivered_at IS NULL'),
+    deleteUserOutbox: s(`DELETE FROM outbox WHERE conversation_key IN (${userConversations})`),
+    deleteUserMarks: s(`DELETE FROM processed WHERE conversation_key IN (${userConversations})`),
+    deleteUserConversations: s('DELETE FROM conversations WHERE channel = ? AND user_id = ?'),
+  };
+}

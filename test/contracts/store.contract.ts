@@ -1,0 +1,478 @@
+import type { CommitResult, OutboxEntry, Store, TurnCommit } from '../../src/store/store';
+
+export interface StoreHarness {
+  store: Store;
+  /** Closes nothing itself: opens the same data again after the contract closed `store`. */
+  reopen?: () => Promise<Store>;
+  cleanup: () => Promise<void>;
+}
+
+export interface StoreTraits {
+  /** The data outlives the process; the harness must then provide `reopen`. */
+  durable?: boolean;
+}
+
+/**
+ * What every Store must do, run once per implementation (memory, SQLite, and
+ * later PostgreSQL), so the engine can rely on the port and not on one store.
+ */
+export function storeContract(name: string, make: () => Promise<StoreHarness>, traits: StoreTraits = {}): void {
+  describe(`${name}: store contract`, () => {
+    let harness: StoreHarness;
+    let store: Store;
+
+    beforeEach(async () => {
+      harness = await make();
+      store = harness.store;
+    });
+
+    afterEach(async () => {
+      await store.close();
+      await harness.cleanup();
+    });
+
+    describe('records', () => {
+      it('returns null for a conversation never committed', async () => {
+        expect(await store.getConversation('web:nobody')).toBeNull();
+      });
+
+      it('starts a new conversation at rev 1 and adds one per commit', async () => {
+        expect(await commitOk(store, turn({ messageId: 'm1', record: { step: 'a' } }))).toMatchObject({ rev: 1 });
+        expect(await store.getConversation(KEY)).toEqual({ data: { step: 'a' }, rev: 1 });
+
+        expect(await commitOk(store, turn({ messageId: 'm2', expectedRev: 1, record: { step: 'b' } }))).toMatchObject({
+          rev: 2,
+        });
+        expect(await store.getConversation(KEY)).toEqual({ data: { step: 'b' }, rev: 2 });
+      });
+
+      it('gives back records and replies exactly as written: nesting, every script, numbers', async () => {
+        await commitOk(store, turn({ messageId: 'm1', record: RICH, outbox: [RICH, { text: RICH.text.km }] }));
+
+        expect((await store.getConversation(KEY))?.data).toEqual(RICH);
+        expect((await store.repliesTo(CHANNEL, 'm1'))?.map((e) => e.message)).toEqual([RICH, { text: RICH.text.km }]);
+      });
+
+      it('keeps JSON meaning: dates come back as strings and undefined fields are dropped', async () => {
+        const when = new Date(Date.UTC(2024, 4, 1));
+        await commitOk(store, turn({ messageId: 'm1', record: { when, gone: undefined, kept: null } }));
+
+        const data = (await store.getConversation(KEY))?.data;
+        expect(data).toStrictEqual({ when: when.toISOString(), kept: null });
+        expect(Object.getPrototypeOf(data)).toBe(Object.prototype);
+      });
+
+      it('rejects a turn that JSON cannot hold, and writes none of it', async () => {
+        const badReply = turn({ messageId: 'm1', outbox: [{ ok: true }, { count: BigInt(1) }] });
+        await expect(store.commitTurn(badReply)).rejects.toThrow(TypeError);
+        await expect(store.commitTurn(turn({ messageId: 'm2', record: undefined }))).rejects.toThrow(TypeError);
+
+        expect(await store.getConversation(KEY)).toBeNull();
+        expect(await store.isProcessed(CHANNEL, 'm1')).toBe(false);
+        expect(await store.isProcessed(CHANNEL, 'm2')).toBe(false);
+        expect(await store.pendingOutbox(10)).toEqual([]);
+      });
+    });
+
+    describe('optimistic concurrency', () => {
+      it('refuses a commit based on a stale rev and writes nothing', async () => {
+        await commitOk(store, turn({ messageId: 'm1', record: { v: 1 }, outbox: [{ text: 'one' }] }));
+        await commitOk(store, turn({ messageId: 'm2', expectedRev: 1, record: { v: 2 } }));
+
+        const stale = await store.commitTurn(
+          turn({ messageId: 'm3', expectedRev: 1, record: { v: 'stale' }, outbox: [{ text: 'lost' }] }),
+        );
+
+        expect(stale).toEqual({ ok: false, reason: 'conflict' });
+        expect(await store.getConversation(KEY)).toEqual({ data: { v: 2 }, rev: 2 });
+        expect(await store.isProcessed(CHANNEL, 'm3')).toBe(false);
+        expect(await store.repliesTo(CHANNEL, 'm3')).toBeNull();
+        expect((await store.outboxSince(KEY, 0, 10)).map((e) => e.message)).toEqual([{ text: 'one' }]);
+      });
+
+      it('refuses rev 0 for an existing conversation, and any other rev for a missing or newer one', async () => {
+        await commitOk(store, turn({ messageId: 'm1' }));
+
+        expect(await store.commitTurn(turn({ messageId: 'm2', expectedRev: 0 }))).toEqual(CONFLICT);
+        expect(await store.commitTurn(turn({ messageId: 'm3', expectedRev: 2 }))).toEqual(CONFLICT);
+        expect(await store.commitTurn(turn({ messageId: 'm4', conversationKey: 'web:new', expectedRev: 1 }))).toEqual(
+          CONFLICT,
+        );
+        expect(await store.getConversation('web:new')).toBeNull();
+        expect((await store.getConversation(KEY))?.rev).toBe(1);
+      });
+
+      it('lets exactly one of many racing commits on the same rev win', async () => {
+        const race = (expectedRev: number, round: string) =>
+          Promise.all(
+            Array.from({ length: 25 }, (_, i) =>
+              store.commitTurn(
+                turn({ messageId: `${round}-${i}`, expectedRev, record: { winner: i }, outbox: [{ from: i }] }),
+              ),
+            ),
+          );
+
+        for (const [expectedRev, round] of [
+          [0, 'first'],
+          [1, 'second'],
+        ] as const) {
+          const results = await race(expectedRev, round);
+          const winners = results.flatMap((r, i) => (r.ok ? [i] : []));
+          expect(winners).toHaveLength(1);
+          expect(results.filter((r) => !r.ok)).toEqual(Array.from({ length: 24 }, () => CONFLICT));
+
+          const winner = winners[0]!;
+          expect(await store.getConversation(KEY)).toEqual({ data: { winner }, rev: expectedRev + 1 });
+          for (let i = 0; i < 25; i++) expect(await store.isProcessed(CHANNEL, `${round}-${i}`)).toBe(i === winner);
+          expect(await store.repliesTo(CHANNEL, `${round}-${winner}`)).toHaveLength(1);
+        }
+        expect(await store.outboxSince(KEY, 0, 100)).toHaveLength(2);
+      });
+
+      it('lets one message id be committed once even when two conversations race for it', async () => {
+        const results = await Promise.all(
+          ['web:a', 'web:b'].map((conversationKey) => store.commitTurn(turn({ messageId: 'm1', conversationKey }))),
+        );
+
+        expect(results.filter((r) => r.ok)).toHaveLength(1);
+        expect(results.filter((r) => !r.ok)).toEqual([{ ok: false, reason: 'duplicate' }]);
+      });
+    });
+
+    describe('processed marks', () => {
+      it('marks a message as processed only once it is committed', async () => {
+        expect(await store.isProcessed(CHANNEL, 'm1')).toBe(false);
+        await commitOk(store, turn({ messageId: 'm1' }));
+        expect(await store.isProcessed(CHANNEL, 'm1')).toBe(true);
+      });
+
+      it('refuses a message id seen before and writes nothing', async () => {
+        await commitOk(store, turn({ messageId: 'm1', record: { v: 1 }, outbox: [{ text: 'first' }] }));
+
+        const again = await store.commitTurn(
+          turn({ messageId: 'm1', expectedRev: 1, record: { v: 'again' }, outbox: [{ text: 'twice' }] }),
+        );
+
+        expect(again).toEqual(DUPLICATE);
+        expect(await store.getConversation(KEY)).toEqual({ data: { v: 1 }, rev: 1 });
+        expect((await store.outboxSince(KEY, 0, 10)).map((e) => e.message)).toEqual([{ text: 'first' }]);
+      });
+
+      // A redelivered webhook carries the rev its first attempt read; it must hear
+      // "duplicate" (and get the earlier replies), not "conflict" (and run again).
+      it('reports a redelivered message as a duplicate even when its rev is stale', async () => {
+        await commitOk(store, turn({ messageId: 'm1' }));
+        await commitOk(store, turn({ messageId: 'm2', expectedRev: 1 }));
+
+        expect(await store.commitTurn(turn({ messageId: 'm1', expectedRev: 0 }))).toEqual(DUPLICATE);
+      });
+
+      it('keeps marks per channel: the same id on another channel is a new message', async () => {
+        await commitOk(store, turn({ messageId: '42' }));
+
+        expect(await store.isProcessed('telegram', '42')).toBe(false);
+        await commitOk(store, turn({ messageId: '42', channel: 'telegram', conversationKey: 'telegram:c1' }));
+        expect(await store.isProcessed('telegram', '42')).toBe(true);
+        expect(await store.repliesTo('telegram', '42')).toEqual([]);
+      });
+
+      it('treats message ids as unique per channel, across conversations', async () => {
+        await commitOk(store, turn({ messageId: '42' }));
+
+        expect(await store.commitTurn(turn({ messageId: '42', conversationKey: 'web:other' }))).toEqual(DUPLICATE);
+        expect(await store.getConversation('web:other')).toBeNull();
+      });
+    });
+
+    describe('outbox', () => {
+      it('returns the written replies with increasing seqs, undelivered', async () => {
+        const result = await commitOk(
+          store,
+          turn({ messageId: 'm1', outbox: [{ n: 1 }, { n: 2 }, { n: 3 }], now: T0 + 5 }),
+        );
+
+        expect(result.outbox.map((e) => e.message)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+        expectIncreasing(result.outbox.map((e) => e.seq));
+        for (const entry of result.outbox) {
+          expect(entry).toMatchObject({
+            conversationKey: KEY,
+            channel: CHANNEL,
+            messageId: 'm1',
+            createdAt: T0 + 5,
+            deliveredAt: null,
+          });
+        }
+      });
+
+      it('numbers replies in commit order across conversations', async () => {
+        const a = await commitOk(store, turn({ messageId: 'm1', outbox: [{ n: 1 }, { n: 2 }] }));
+        const b = await commitOk(store, turn({ messageId: 'm2', conversationKey: 'web:b', outbox: [{ n: 3 }] }));
+        const c = await commitOk(store, turn({ messageId: 'm3', expectedRev: 1, outbox: [{ n: 4 }] }));
+
+        expectIncreasing([...a.outbox, ...b.outbox, ...c.outbox].map((e) => e.seq));
+      });
+
+      it('tells what a processed message produced, in order, and null for one never processed', async () => {
+        const first = await commitOk(store, turn({ messageId: 'm1', outbox: [{ n: 1 }, { n: 2 }] }));
+        await commitOk(store, turn({ messageId: 'm2', expectedRev: 1, outbox: [{ n: 3 }] }));
+        await commitOk(store, turn({ messageId: 'm3', expectedRev: 2, outbox: [] }));
+
+        expect(await store.repliesTo(CHANNEL, 'm1')).toEqual(first.outbox);
+        expect((await store.repliesTo(CHANNEL, 'm2'))?.map((e) => e.message)).toEqual([{ n: 3 }]);
+        expect(await store.repliesTo(CHANNEL, 'm3')).toEqual([]);
+        expect(await store.repliesTo(CHANNEL, 'never')).toBeNull();
+        expect(await store.repliesTo('telegram', 'm1')).toBeNull();
+      });
+
+      it('pages through one conversation with afterSeq and limit, never showing another', async () => {
+        let rev = 0;
+        for (let i = 1; i <= 5; i++) {
+          await commitOk(store, turn({ messageId: `a${i}`, expectedRev: rev++, outbox: [{ a: i }] }));
+          await commitOk(
+            store,
+            turn({ messageId: `b${i}`, conversationKey: 'web:b', expectedRev: i - 1, outbox: [{ b: i }] }),
+          );
+        }
+
+        const pages: OutboxEntry[][] = [];
+        let after = 0;
+        for (;;) {
+          const page = await store.outboxSince(KEY, after, 2);
+          if (page.length === 0) break;
+          pages.push(page);
+          after = page[page.length - 1]!.seq;
+        }
+
+        expect(pages.map((p) => p.length)).toEqual([2, 2, 1]);
+        expect(pages.flat().map((e) => e.message)).toEqual([1, 2, 3, 4, 5].map((a) => ({ a })));
+        expect(pages.flat().every((e) => e.conversationKey === KEY)).toBe(true);
+        expect(await store.outboxSince(KEY, 0, 0)).toEqual([]);
+        expect(await store.outboxSince('web:none', 0, 10)).toEqual([]);
+      });
+
+      it('refuses a page size that is not a count', async () => {
+        await expect(store.outboxSince(KEY, 0, -1)).rejects.toThrow(RangeError);
+        await expect(store.pendingOutbox(1.5)).rejects.toThrow(RangeError);
+      });
+
+      it('lists undelivered replies of every conversation, oldest first, up to the limit', async () => {
+        await commitOk(store, turn({ messageId: 'm1', outbox: [{ n: 1 }] }));
+        const telegram = { conversationKey: 'telegram:c1', channel: 'telegram' };
+        await commitOk(store, turn({ messageId: 'm2', ...telegram, outbox: [{ n: 2 }] }));
+        await commitOk(store, turn({ messageId: 'm3', expectedRev: 1, outbox: [{ n: 3 }, { n: 4 }] }));
+
+        const all = await store.pendingOutbox(10);
+        expect(all.map((e) => e.message)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }]);
+        expect(all.map((e) => e.channel)).toEqual(['web', 'telegram', 'web', 'web']);
+        expect((await store.pendingOutbox(3)).map((e) => e.message)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+        expect(await store.pendingOutbox(0)).toEqual([]);
+      });
+
+      it('takes delivered replies out of the pending list, keeping the first delivery time', async () => {
+        const { outbox } = await commitOk(store, turn({ messageId: 'm1', outbox: [{ n: 1 }, { n: 2 }, { n: 3 }] }));
+        const [one, two, three] = outbox.map((e) => e.seq);
+
+        await store.markDelivered([one!, three!], T0 + 100);
+        expect((await store.pendingOutbox(10)).map((e) => e.seq)).toEqual([two]);
+
+        // A retried delivery report must not move the time the person got the reply.
+        await store.markDelivered([one!, two!, 987654], T0 + 200);
+        await store.markDelivered([], T0 + 300);
+        expect(await store.pendingOutbox(10)).toEqual([]);
+        expect((await store.repliesTo(CHANNEL, 'm1'))?.map((e) => e.deliveredAt)).toEqual([
+          T0 + 100,
+          T0 + 200,
+          T0 + 100,
+        ]);
+        expect((await store.outboxSince(KEY, 0, 10)).map((e) => e.deliveredAt)).toEqual([T0 + 100, T0 + 200, T0 + 100]);
+      });
+
+      it('never hands out a seq twice, even after the newest replies were erased', async () => {
+        await commitOk(store, turn({ messageId: 'm1', ...KEEPER, outbox: [{ n: 1 }] }));
+        const gone = await commitOk(store, turn({ messageId: 'm2', outbox: [{ n: 2 }, { n: 3 }] }));
+        await store.deleteUser(CHANNEL, USER);
+
+        const next = await commitOk(store, turn({ messageId: 'm3', outbox: [{ n: 4 }] }));
+        expect(next.outbox[0]!.seq).toBeGreaterThan(gone.outbox[1]!.seq);
+      });
+    });
+
+    describe('deleteUser', () => {
+      const people = [
+        { conversationKey: 'web:c1', channel: 'web', userId: 'u1', messageId: 'w1' },
+        { conversationKey: 'web:c2', channel: 'web', userId: 'u1', messageId: 'w2' },
+        { conversationKey: 'web:c3', channel: 'web', userId: 'u2', messageId: 'w3' },
+        { conversationKey: 'telegram:c1', channel: 'telegram', userId: 'u1', messageId: 'w1' },
+      ];
+
+      beforeEach(async () => {
+        for (const p of people) {
+          await commitOk(store, turn({ ...p, record: { of: p.conversationKey }, outbox: [{ to: p.userId }] }));
+        }
+      });
+
+      it('erases every conversation, mark and reply of that user on that channel, and counts them', async () => {
+        expect(await store.deleteUser('web', 'u1')).toBe(2);
+
+        for (const p of people.slice(0, 2)) {
+          expect(await store.getConversation(p.conversationKey)).toBeNull();
+          expect(await store.isProcessed(p.channel, p.messageId)).toBe(false);
+          expect(await store.repliesTo(p.channel, p.messageId)).toBeNull();
+          expect(await store.outboxSince(p.conversationKey, 0, 10)).toEqual([]);
+        }
+        expect((await store.pendingOutbox(10)).map((e) => e.conversationKey)).toEqual(['web:c3', 'telegram:c1']);
+      });
+
+      it('leaves other users, and the same user id on another channel, untouched', async () => {
+        await store.deleteUser('web', 'u1');
+
+        for (const p of people.slice(2)) {
+          expect(await store.getConversation(p.conversationKey)).toEqual({ data: { of: p.conversationKey }, rev: 1 });
+          expect(await store.isProcessed(p.channel, p.messageId)).toBe(true);
+          expect((await store.repliesTo(p.channel, p.messageId))?.map((e) => e.message)).toEqual([{ to: p.userId }]);
+        }
+      });
+
+      it('returns 0 when there is nothing (left) to erase', async () => {
+        expect(await store.deleteUser('web', 'u1')).toBe(2);
+        expect(await store.deleteUser('web', 'u1')).toBe(0);
+        expect(await store.deleteUser('web', 'nobody')).toBe(0);
+        expect(await store.deleteUser('whatsapp', 'u2')).toBe(0);
+      });
+
+      it('lets the person start over afterwards as a new conversation', async () => {
+        await store.deleteUser('web', 'u1');
+
+        await commitOk(store, turn({ ...people[0]!, messageId: 'w9', expectedRev: 0, record: { fresh: true } }));
+        expect(await store.getConversation('web:c1')).toEqual({ data: { fresh: true }, rev: 1 });
+      });
+    });
+
+    describe('copies', () => {
+      it('hands out copies: changing what came back, or what went in, changes nothing stored', async () => {
+        const record = { profile: { locale: 'km' }, list: [1, 2] };
+        const reply = { text: 'hello', choices: [{ id: 'a' }] };
+        const result = await commitOk(store, turn({ messageId: 'm1', record, outbox: [reply] }));
+
+        record.profile.locale = 'changed-input';
+        reply.choices.push({ id: 'changed-input' });
+        (result.outbox[0]!.message as { text: string }).text = 'changed-result';
+        result.outbox[0]!.deliveredAt = 1;
+
+        const read = await store.getConversation(KEY);
+        (read!.data as typeof record).list.push(3);
+        const reads = [
+          await store.repliesTo(CHANNEL, 'm1'),
+          await store.outboxSince(KEY, 0, 1),
+          await store.pendingOutbox(1),
+        ];
+        for (const list of reads) (list![0]!.message as { text: string }).text = 'changed-read';
+
+        expect(await store.getConversation(KEY)).toEqual({ data: { profile: { locale: 'km' }, list: [1, 2] }, rev: 1 });
+        expect((await store.repliesTo(CHANNEL, 'm1'))?.[0]).toMatchObject({
+          message: { text: 'hello', choices: [{ id: 'a' }] },
+          deliveredAt: null,
+        });
+      });
+    });
+
+    it('can be closed twice', async () => {
+      await store.close();
+      await expect(store.close()).resolves.toBeUndefined();
+    });
+
+    if (traits.durable) {
+      describe('durability', () => {
+        it('keeps records, marks, replies and delivery state across close and reopen', async () => {
+          const first = await commitOk(store, turn({ messageId: 'm1', record: RICH, outbox: [{ n: 1 }, { n: 2 }] }));
+          await commitOk(store, turn({ messageId: 'm2', expectedRev: 1, record: { v: 2 }, outbox: [{ n: 3 }] }));
+          await store.markDelivered([first.outbox[0]!.seq], T0 + 50);
+          const before = await store.outboxSince(KEY, 0, 10);
+
+          store = await reopenStore(store, harness);
+
+          expect(await store.getConversation(KEY)).toEqual({ data: { v: 2 }, rev: 2 });
+          expect(await store.isProcessed(CHANNEL, 'm1')).toBe(true);
+          expect(await store.outboxSince(KEY, 0, 10)).toEqual(before);
+          expect((await store.pendingOutbox(10)).map((e) => e.message)).toEqual([{ n: 2 }, { n: 3 }]);
+          expect(await store.commitTurn(turn({ messageId: 'm3', expectedRev: 1 }))).toEqual(CONFLICT);
+          expect(await store.commitTurn(turn({ messageId: 'm2', expectedRev: 2 }))).toEqual(DUPLICATE);
+        });
+
+        it('keeps counting seqs upward after reopening, even past erased rows', async () => {
+          await commitOk(store, turn({ messageId: 'm1', ...KEEPER, outbox: [{ n: 1 }] }));
+          const erased = await commitOk(store, turn({ messageId: 'm2', outbox: [{ n: 2 }] }));
+          await store.deleteUser(CHANNEL, USER);
+
+          store = await reopenStore(store, harness);
+
+          const next = await commitOk(store, turn({ messageId: 'm3', outbox: [{ n: 3 }] }));
+          expect(next.outbox[0]!.seq).toBeGreaterThan(erased.outbox[0]!.seq);
+        });
+      });
+    } else {
+      notRun(`${name}: durability`, 'the store is not durable, so there is nothing to reopen');
+    }
+  });
+}
+
+const T0 = 1_700_000_000_000;
+const KEY = 'web:c1';
+const CHANNEL = 'web';
+const USER = 'u1';
+/** Another user's conversation, older than the ones a test erases. */
+const KEEPER = { conversationKey: 'web:keep', userId: 'keeper' };
+const CONFLICT: CommitResult = { ok: false, reason: 'conflict' };
+const DUPLICATE: CommitResult = { ok: false, reason: 'duplicate' };
+
+/** What people actually send: several scripts, emoji sequences, a reply cut mid-emoji, and numbers JSON keeps. */
+const RICH = {
+  text: {
+    km: 'សួស្តី តើខ្ញុំអាចជួយអ្វីបាន?',
+    ur: 'السلام علیکم، میں آپ کی کیا مدد کر سکتا ہوں؟',
+    my: 'မင်္ဂလာပါ',
+    ne: 'नमस्ते',
+    emoji: '👩‍👩‍👧 🇰🇭 🆘',
+    cut: 'help \ud83d',
+    quotes: 'it\'s "quoted" \\ and\nnew\tlines \u0000',
+  },
+  numbers: { zero: 0, negative: -12, fraction: 0.1 + 0.2, big: Number.MAX_SAFE_INTEGER, tiny: 5e-324 },
+  nested: { a: { b: { c: [1, [2, [3, { d: null }]], true, false, ''] } } },
+  long: 'x'.repeat(100_000),
+};
+
+function turn(over: Partial<TurnCommit> & { messageId: string }): TurnCommit {
+  return {
+    conversationKey: KEY,
+    channel: CHANNEL,
+    userId: USER,
+    expectedRev: 0,
+    record: { step: 'start' },
+    outbox: [],
+    now: T0,
+    ...over,
+  };
+}
+
+async function commitOk(store: Store, commit: TurnCommit): Promise<Extract<CommitResult, { ok: true }>> {
+  const result = await store.commitTurn(commit);
+  if (!result.ok) throw new Error(`commit of ${commit.messageId} failed: ${result.reason}`);
+  return result;
+}
+
+function expectIncreasing(seqs: number[]): void {
+  expect(seqs.every((seq, i) => Number.isInteger(seq) && (i === 0 || seq > seqs[i - 1]!))).toBe(true);
+}
+
+async function reopenStore(store: Store, harness: StoreHarness): Promise<Store> {
+  if (!harness.reopen) throw new Error('a durable store needs a harness with reopen()');
+  await store.close();
+  return harness.reopen();
+}
+
+/** Says, in the test output, which part of the contract an implementation does not run and why. */
+function notRun(what: string, reason: string): void {
+  beforeAll(() => {
+    console.info(`${what} not run: ${reason}`);
+  });
+}

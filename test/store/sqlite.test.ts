@@ -1,0 +1,200 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { StoreDataError } from '../../src/store/guards';
+import { MIGRATIONS, migrate, type Migration } from '../../src/store/sqlite-schema';
+import { SqliteStore } from '../../src/store/sqlite';
+import { storeContract } from '../contracts/store.contract';
+
+async function tempDir(): Promise<{ dir: string; remove: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'vv-sqlite-'));
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+storeContract(
+  'SqliteStore (file)',
+  async () => {
+    const { dir, remove } = await tempDir();
+    const file = join(dir, 'nested', 'store.db');
+    return { store: new SqliteStore(file), reopen: async () => new SqliteStore(file), cleanup: remove };
+  },
+  { durable: true },
+);
+
+storeContract('SqliteStore (:memory:)', async () => ({
+  store: new SqliteStore(':memory:'),
+  cleanup: async () => undefined,
+}));
+
+describe('SqliteStore on disk', () => {
+  let dir: string;
+  let remove: () => Promise<void>;
+  let file: string;
+  const open: SqliteStore[] = [];
+
+  /** A second connection to the same file, to look at what the store wrote. */
+  const inspect = (): Database.Database => {
+    const db = new Database(file);
+    inspectors.push(db);
+    return db;
+  };
+  const inspectors: Database.Database[] = [];
+  const store = (): SqliteStore => {
+    const s = new SqliteStore(file);
+    open.push(s);
+    return s;
+  };
+
+  beforeEach(async () => {
+    ({ dir, remove } = await tempDir());
+    file = join(dir, 'data', 'store.db');
+  });
+
+  afterEach(async () => {
+    for (const s of open.splice(0)) await s.close();
+    for (const db of inspectors.splice(0)) db.close();
+    await remove();
+  });
+
+  it('creates the missing directory and opens in WAL mode with the agreed pragmas', async () => {
+    const s = new SqliteStore(file, { busyTimeoutMs: 1234 });
+    open.push(s);
+    const db = (s as unknown as { db: Database.Database }).db;
+
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(1234);
+  });
+
+  it('stamps the schema with the number of migrations', async () => {
+    await store().close();
+
+    expect(inspect().pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    const tables = inspect()
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+      .pluck()
+      .all();
+    expect(tables).toEqual(['conversations', 'outbox', 'processed']);
+  });
+
+  it('does not run migrations again on reopen, and keeps the data', async () => {
+    const first = store();
+    await first.commitTurn(commit('m1'));
+    await first.close();
+
+    const again = store();
+    expect(await again.getConversation('web:c1')).toEqual({ data: { step: 1 }, rev: 1 });
+    expect(inspect().pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+  });
+
+  it('refuses a database written by a newer build instead of guessing at its schema', async () => {
+    await store().close();
+    inspect().pragma(`user_version = ${MIGRATIONS.length + 1}`);
+
+    expect(() => new SqliteStore(file)).toThrow(/schema version 2 is newer than this build knows \(1\)/);
+  });
+
+  it('rolls back the whole turn when a write fails halfway through', async () => {
+    const s = store();
+    inspect().exec(
+      `CREATE TRIGGER refuse_boom BEFORE INSERT ON outbox WHEN NEW.message = '"boom"'
+       BEGIN SELECT RAISE(ABORT, 'boom refused'); END`,
+    );
+
+    await expect(s.commitTurn(commit('m1', ['fine', 'boom']))).rejects.toThrow('boom refused');
+
+    expect(await s.getConversation('web:c1')).toBeNull();
+    expect(await s.isProcessed('web', 'm1')).toBe(false);
+    expect(inspect().prepare('SELECT count(*) FROM outbox').pluck().get()).toBe(0);
+  });
+
+  it('erases a user all or nothing', async () => {
+    const s = store();
+    await s.commitTurn(commit('m1', ['reply']));
+    inspect().exec(
+      `CREATE TRIGGER keep_conversations BEFORE DELETE ON conversations
+       BEGIN SELECT RAISE(ABORT, 'erase refused'); END`,
+    );
+
+    await expect(s.deleteUser('web', 'u1')).rejects.toThrow('erase refused');
+
+    expect(await s.isProcessed('web', 'm1')).toBe(true);
+    expect(await s.repliesTo('web', 'm1')).toHaveLength(1);
+  });
+
+  it('names the table and row when a stored record is not JSON, without the conversation id', async () => {
+    const s = store();
+    await s.commitTurn(commit('m1'));
+    inspect().prepare("UPDATE conversations SET data = '{not json' WHERE key = 'web:c1'").run();
+
+    const err = await s.getConversation('web:c1').then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(StoreDataError);
+    expect(err).toMatchObject({ table: 'conversations', column: 'data' });
+    expect((err as Error).message).toMatch(/^conversations\.data of conversation [0-9a-f]{12} is not valid JSON/);
+    expect((err as Error).message).not.toContain('web:c1');
+  });
+
+  it('names the outbox row when a stored reply is not JSON', async () => {
+    const s = store();
+    const result = await s.commitTurn(commit('m1', [{ text: 'hi' }]));
+    const seq = result.ok ? result.outbox[0]!.seq : -1;
+    inspect().prepare("UPDATE outbox SET message = 'oops' WHERE seq = ?").run(seq);
+
+    await expect(s.pendingOutbox(10)).rejects.toThrow(`outbox.message of seq ${seq} is not valid JSON`);
+    await expect(s.repliesTo('web', 'm1')).rejects.toBeInstanceOf(StoreDataError);
+  });
+});
+
+describe('migrate', () => {
+  const counting = (log: string[]): Migration[] => [
+    { name: 'one', up: (db) => (log.push('one'), db.exec('CREATE TABLE one (x)')) },
+    { name: 'two', up: (db) => (log.push('two'), db.exec('CREATE TABLE two (x)')) },
+  ];
+  let db: Database.Database;
+
+  beforeEach(() => {
+    db = new Database(':memory:');
+  });
+
+  afterEach(() => db.close());
+
+  it('runs each step once, and on a later release only the steps appended since', () => {
+    const log: string[] = [];
+    const [one, two] = counting(log);
+
+    expect(migrate(db, [one!])).toEqual({ from: 0, to: 1 });
+    expect(migrate(db, [one!])).toEqual({ from: 1, to: 1 });
+    expect(migrate(db, [one!, two!])).toEqual({ from: 1, to: 2 });
+
+    expect(log).toEqual(['one', 'two']);
+    expect(db.pragma('user_version', { simple: true })).toBe(2);
+  });
+
+  it('leaves the schema as it was when a step fails', () => {
+    const log: string[] = [];
+    const broken: Migration = { name: 'broken', up: (d) => d.exec('CREATE TABLE one (y)') };
+
+    expect(() => migrate(db, [...counting(log), broken])).toThrow(/migration 3 \(broken\) failed/);
+
+    expect(db.pragma('user_version', { simple: true })).toBe(0);
+    expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table'").pluck().get()).toBe(0);
+  });
+});
+
+function commit(messageId: string, outbox: unknown[] = []) {
+  return {
+    conversationKey: 'web:c1',
+    channel: 'web',
+    userId: 'u1',
+    expectedRev: 0,
+    record: { step: 1 },
+    messageId,
+    outbox,
+    now: 1_700_000_000_000,
+  };
+}
