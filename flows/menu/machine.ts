@@ -1,26 +1,24 @@
 import { setup } from 'xstate';
 import { flowActions, type FlowDefinition, type FlowEvent, type FlowInput, type Output } from '../types';
+import { TOPICS, topicLabel, topicPayload, type Topic } from './topics';
 
-/** The Virtual Volunteer topics, in menu order. `flow` is set once a topic's flow exists. */
-export const TOPICS: readonly { id: string; flow?: string }[] = [
-  { id: 'services' },
-  { id: 'packing', flow: 'packing' },
-  { id: 'wellbeing' },
-  { id: 'contacts' },
-  { id: 'firstAid' },
-  { id: 'danger' },
-  { id: 'recruitment' },
-  { id: 'passport' },
-  { id: 'familyEmergency' },
-  { id: 'rfl' },
-];
+/** Bump when a change would break stored snapshots (a state renamed or removed). */
+export const MENU_VERSION = 1;
 
-const menuPrompt: Output = {
-  key: 'menu:prompt',
-  choices: TOPICS.map((t) => ({ label: `menu:topics.${t.id}`, payload: `topic.open:${t.id}` })),
-};
+/**
+ * The topic list as one prompt. Built from a list rather than from TOPICS
+ * directly so that a later audience-first menu ("I am abroad", "I am preparing
+ * to leave", "my family member is abroad") can offer a subset per audience.
+ */
+export function topicPrompt(topics: readonly Topic[]): Output {
+  return {
+    key: 'menu:prompt',
+    choices: topics.map((t) => ({ label: topicLabel(t), payload: topicPayload(t) })),
+  };
+}
 
-const topicOf = (event: FlowEvent) => TOPICS.find((t) => 'value' in event && t.id === event.value);
+const topicOf = (event: FlowEvent): Topic | undefined =>
+  'value' in event ? TOPICS.find((t) => t.id === event.value) : undefined;
 
 export const menuMachine = setup({
   types: { events: {} as FlowEvent, input: {} as FlowInput },
@@ -34,7 +32,7 @@ export const menuMachine = setup({
   initial: 'choosing',
   states: {
     choosing: {
-      entry: { type: 'say', params: menuPrompt },
+      entry: { type: 'say', params: topicPrompt(TOPICS) },
       on: {
         'topic.open': [
           {
@@ -42,6 +40,7 @@ export const menuMachine = setup({
             actions: { type: 'startFlow', params: ({ event }) => ({ flow: topicOf(event)!.flow! }) },
           },
           {
+            // Re-entering says the menu again after the aside, so the choices stay on screen.
             guard: 'isKnownTopic',
             target: 'choosing',
             reenter: true,
@@ -53,4 +52,4 @@ export const menuMachine = setup({
   },
 });
 
-export const menuFlow: FlowDefinition = { id: 'menu', version: 1, machine: menuMachine };
+export const menuFlow: FlowDefinition = { id: 'menu', version: MENU_VERSION, machine: menuMachine };
