@@ -1,0 +1,69 @@
+import type { CountryLookup, CountryView, LineView, NumberView } from '../../flows/directory';
+import type { ContactLine, Dialled } from './contacts';
+import type { Directory } from './directory';
+import { matchCountry } from './match';
+import type { Country } from './schema';
+
+const number = (d: Dialled): NumberView => ({ number: d.number, verified: d.verified });
+const line = (l: ContactLine): LineView => ({
+  number: l.number,
+  verified: l.verified,
+  label: l.label,
+  ...(l.body ? { body: l.body } : {}),
+});
+
+function view(directory: Directory, c: Country): CountryView {
+  const emergency = directory.emergencyNumbersFor(c.code);
+  const society = c.nationalSociety;
+  const law = c.destination?.passportLaw;
+  const agency = c.origin?.agencies[0];
+  return {
+    code: c.code,
+    name: c.names[0] ?? c.code,
+    ...(emergency && {
+      emergency: {
+        police: number(emergency.police),
+        ambulance: number(emergency.ambulance),
+        fire: number(emergency.fire),
+        ...(emergency.single && { single: emergency.single }),
+        others: emergency.others.map(line),
+      },
+    }),
+    ...(society && {
+      nationalSociety: {
+        name: society.name.value,
+        ...(society.website && { website: society.website.value }),
+        ...(society.phone && { phone: { number: society.phone.value, verified: society.phone.verified } }),
+      },
+    }),
+    ...(law && {
+      passportLaw: {
+        forbidden: law.forbidden.value,
+        verified: law.forbidden.verified,
+        laws: (law.laws ?? []).filter((l) => l.verified).map((l) => l.value),
+      },
+    }),
+    labourLines: directory.labourLinesFor(c.code).map(line),
+    ...(agency && {
+      origin: {
+        agency: agency.name.value,
+        ...(agency.website && { website: agency.website.value }),
+        lines: directory.originLinesFor(c.code).map(line),
+      },
+    }),
+  };
+}
+
+/** The directory as flows see it: display-ready, computed once at start-up. */
+export function countryLookup(directory: Directory): CountryLookup {
+  const views = new Map(directory.all().map((c) => [c.code, view(directory, c)]));
+  const pick = (countries: Country[]) => countries.map((c) => views.get(c.code)!);
+  const destinations = pick(directory.destinations());
+  const origins = pick(directory.origins());
+  return {
+    get: (code) => (code ? views.get(code.toUpperCase()) : undefined),
+    destinations: () => destinations,
+    origins: () => origins,
+    match: (text) => matchCountry(text, directory),
+  };
+}
