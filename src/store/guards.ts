@@ -3,6 +3,7 @@
  * out as fresh objects, and page sizes are real counts.
  */
 import { hashKey } from '../util/hash-key';
+import type { TurnCommit } from './store';
 
 /** Where a stored JSON value lives, so a bad row can be found without logging personal ids. */
 export interface JsonSource {
@@ -36,6 +37,25 @@ export function toJson(value: unknown, what: string): string {
   const text = JSON.stringify(value) as string | undefined;
   if (text === undefined) throw new TypeError(`${what} is not JSON-serialisable (got ${typeof value})`);
   return text;
+}
+
+/** A turn's values as the JSON text every store writes. */
+export interface SerialisedTurn {
+  record: string;
+  outbox: string[];
+  submissions: { kind: string; data: string }[];
+}
+
+/** All of a turn at once, before any check or write, for the same all-or-nothing reason as `toJson`. */
+export function serialiseTurn(c: TurnCommit): SerialisedTurn {
+  return {
+    record: toJson(c.record, 'record'),
+    outbox: c.outbox.map((m, i) => toJson(m, `outbox[${i}]`)),
+    submissions: (c.submissions ?? []).map(({ kind, data }, i) => ({
+      kind,
+      data: toJson(data, `submissions[${i}].data`),
+    })),
+  };
 }
 
 export function fromJson(text: string, source: JsonSource): unknown {

@@ -1,5 +1,13 @@
-import { checkLimit, toJson } from './guards';
-import type { CommitResult, OutboxEntry, Store, StoredConversation, TurnCommit } from './store';
+import { checkLimit, serialiseTurn } from './guards';
+import type {
+  CommitResult,
+  OutboxEntry,
+  Store,
+  StoredConversation,
+  Submission,
+  SubmissionFilter,
+  TurnCommit,
+} from './store';
 
 interface Conversation {
   data: string;
@@ -7,6 +15,9 @@ interface Conversation {
   channel: string;
   userId: string;
 }
+
+/** A submission with its data still as the JSON text it was written as. */
+type StoredSubmission = Omit<Submission, 'data'> & { data: string };
 
 /**
  * Keeps everything in process memory: for tests, the terminal chat and
@@ -19,6 +30,8 @@ export class MemoryStore implements Store {
   private readonly processed = new Map<string, { conversationKey: string; seqs: number[] }>();
   private readonly outbox = new Map<number, OutboxEntry>();
   private nextSeq = 1;
+  private readonly submissions = new Map<number, StoredSubmission>();
+  private nextSubmissionId = 1;
 
   async getConversation(conversationKey: string): Promise<StoredConversation | null> {
     const row = this.conversations.get(conversationKey);
@@ -30,8 +43,7 @@ export class MemoryStore implements Store {
   }
 
   async commitTurn(c: TurnCommit): Promise<CommitResult> {
-    const data = toJson(c.record, 'record');
-    const messages = c.outbox.map((m, i) => toJson(m, `outbox[${i}]`));
+    const { record: data, outbox: messages, submissions } = serialiseTurn(c);
     const mark = markKey(c.channel, c.messageId);
     if (this.processed.has(mark)) return { ok: false, reason: 'duplicate' };
     const current = this.conversations.get(c.conversationKey)?.rev ?? 0;
@@ -52,6 +64,11 @@ export class MemoryStore implements Store {
       this.outbox.set(entry.seq, entry);
       return entry;
     });
+    for (const { kind, data: text } of submissions) {
+      const id = this.nextSubmissionId++;
+      const { conversationKey, channel, userId, now: createdAt } = c;
+      this.submissions.set(id, { id, conversationKey, channel, userId, kind, data: text, createdAt });
+    }
     this.processed.set(mark, { conversationKey: c.conversationKey, seqs: entries.map((e) => e.seq) });
     return { ok: true, rev, outbox: entries.map(copy) };
   }
@@ -85,12 +102,25 @@ export class MemoryStore implements Store {
     }
   }
 
+  async listSubmissions(filter: SubmissionFilter, limit: number): Promise<Submission[]> {
+    checkLimit(limit);
+    const { kind, conversationKey: key } = filter;
+    return [...this.submissions.values()]
+      .filter((s) => (kind === undefined || s.kind === kind) && (key === undefined || s.conversationKey === key))
+      .slice(0, limit)
+      .map((s) => ({ ...s, data: JSON.parse(s.data) as unknown }));
+  }
+
   async deleteUser(channel: string, userId: string): Promise<number> {
     const keys = [...this.conversations].filter(([, c]) => c.channel === channel && c.userId === userId).map(([k]) => k);
     const gone = new Set(keys);
     for (const key of keys) this.conversations.delete(key);
     for (const [seq, entry] of this.outbox) if (gone.has(entry.conversationKey)) this.outbox.delete(seq);
     for (const [mark, p] of this.processed) if (gone.has(p.conversationKey)) this.processed.delete(mark);
+    for (const [id, s] of this.submissions) {
+      const theirs = s.channel === channel && s.userId === userId;
+      if (theirs || gone.has(s.conversationKey)) this.submissions.delete(id);
+    }
     return keys.length;
   }
 

@@ -51,6 +51,26 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX outbox_pending ON outbox (seq) WHERE delivered_at IS NULL;
       `),
   },
+  {
+    name: 'submissions',
+    up: (db) =>
+      db.exec(`
+        -- AUTOINCREMENT: staff refer to a request by id, so an id freed by an
+        -- erasure must never come back as another person's request.
+        CREATE TABLE submissions (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          conversation_key TEXT NOT NULL REFERENCES conversations (key),
+          channel TEXT NOT NULL,
+          user_id TEXT NOT NULL,
+          kind TEXT NOT NULL,
+          data TEXT NOT NULL,
+          created_at INTEGER NOT NULL
+        );
+        CREATE INDEX submissions_by_kind ON submissions (kind, id);
+        -- The rowid rides at the end of every index, so this one also serves "ORDER BY id".
+        CREATE INDEX submissions_by_conversation ON submissions (conversation_key);
+      `),
+  },
 ];
 
 export interface MigrationReport {

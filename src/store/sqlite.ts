@@ -2,9 +2,17 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
-import { checkLimit, conversationRow, fromJson, toJson } from './guards';
+import { checkLimit, conversationRow, fromJson, serialiseTurn, type SerialisedTurn } from './guards';
 import { migrate } from './sqlite-schema';
-import type { CommitResult, OutboxEntry, Store, StoredConversation, TurnCommit } from './store';
+import type {
+  CommitResult,
+  OutboxEntry,
+  Store,
+  StoredConversation,
+  Submission,
+  SubmissionFilter,
+  TurnCommit,
+} from './store';
 
 export interface SqliteStoreOptions {
   /** How long a write waits for another connection's lock before failing with SQLITE_BUSY. */
@@ -23,6 +31,18 @@ interface OutboxRow {
 
 const OUTBOX_COLUMNS = 'seq, conversation_key, channel, message_id, message, created_at, delivered_at';
 
+interface SubmissionRow {
+  id: number;
+  conversation_key: string;
+  channel: string;
+  user_id: string;
+  kind: string;
+  data: string;
+  created_at: number;
+}
+
+const SUBMISSIONS = 'SELECT id, conversation_key, channel, user_id, kind, data, created_at FROM submissions';
+
 /**
  * The store for one instance: a single SQLite file in WAL mode, so readers
  * never wait for the writer. better-sqlite3 is synchronous, so each method
@@ -32,7 +52,7 @@ const OUTBOX_COLUMNS = 'seq, conversation_key, channel, message_id, message, cre
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly sql: ReturnType<typeof prepare>;
-  private readonly commitTx: Database.Transaction<(c: TurnCommit, data: string, messages: string[]) => CommitResult>;
+  private readonly commitTx: Database.Transaction<(c: TurnCommit, turn: SerialisedTurn) => CommitResult>;
   private readonly deleteUserTx: Database.Transaction<(channel: string, userId: string) => number>;
   private readonly markDeliveredTx: Database.Transaction<(seqs: number[], now: number) => void>;
 
@@ -52,7 +72,7 @@ export class SqliteStore implements Store {
       this.db.close();
       throw err;
     }
-    this.commitTx = this.db.transaction((c, data, messages) => this.writeTurn(c, data, messages));
+    this.commitTx = this.db.transaction((c, turn) => this.writeTurn(c, turn));
     this.deleteUserTx = this.db.transaction((channel, userId) => this.eraseUser(channel, userId));
     this.markDeliveredTx = this.db.transaction((seqs, now) => {
       for (const seq of seqs) this.sql.markDelivered.run(now, seq);
@@ -71,9 +91,7 @@ export class SqliteStore implements Store {
   }
 
   async commitTurn(c: TurnCommit): Promise<CommitResult> {
-    const data = toJson(c.record, 'record');
-    const messages = c.outbox.map((m, i) => toJson(m, `outbox[${i}]`));
-    return this.commitTx.immediate(c, data, messages);
+    return this.commitTx.immediate(c, serialiseTurn(c));
   }
 
   async repliesTo(channel: string, messageId: string): Promise<OutboxEntry[] | null> {
@@ -96,6 +114,19 @@ export class SqliteStore implements Store {
     if (seqs.length > 0) this.markDeliveredTx.immediate(seqs, now);
   }
 
+  async listSubmissions(filter: SubmissionFilter, limit: number): Promise<Submission[]> {
+    checkLimit(limit);
+    return (this.submissionRows(filter, limit) as SubmissionRow[]).map((r) => ({
+      id: r.id,
+      conversationKey: r.conversation_key,
+      channel: r.channel,
+      userId: r.user_id,
+      kind: r.kind,
+      data: fromJson(r.data, { table: 'submissions', column: 'data', row: `id ${r.id}` }),
+      createdAt: r.created_at,
+    }));
+  }
+
   async deleteUser(channel: string, userId: string): Promise<number> {
     return this.deleteUserTx.immediate(channel, userId);
   }
@@ -107,7 +138,7 @@ export class SqliteStore implements Store {
     this.db.close();
   }
 
-  private writeTurn(c: TurnCommit, data: string, messages: string[]): CommitResult {
+  private writeTurn(c: TurnCommit, { record: data, outbox: messages, submissions }: SerialisedTurn): CommitResult {
     if (this.sql.getMark.get(c.channel, c.messageId)) return { ok: false, reason: 'duplicate' };
     const written =
       c.expectedRev === 0
@@ -115,6 +146,9 @@ export class SqliteStore implements Store {
         : this.sql.updateConversation.run(c.channel, c.userId, data, c.now, c.conversationKey, c.expectedRev);
     if (written.changes === 0) return { ok: false, reason: 'conflict' };
     this.sql.insertMark.run(c.channel, c.messageId, c.conversationKey, c.now);
+    for (const { kind, data: text } of submissions) {
+      this.sql.insertSubmission.run(c.conversationKey, c.channel, c.userId, kind, text, c.now);
+    }
     const outbox = messages.map((message): OutboxEntry => {
       const { lastInsertRowid } = this.sql.insertOutbox.run(c.conversationKey, c.channel, c.messageId, message, c.now);
       // A fresh parse, not the caller's object: the result must not alias what the caller still holds.
@@ -132,10 +166,21 @@ export class SqliteStore implements Store {
   }
 
   private eraseUser(channel: string, userId: string): number {
-    // Children first: the foreign keys refuse to orphan marks or replies.
+    // Children first: the foreign keys refuse to orphan marks, replies or submissions.
+    this.sql.deleteUserSubmissions.run({ channel, userId });
     this.sql.deleteUserOutbox.run(channel, userId);
     this.sql.deleteUserMarks.run(channel, userId);
     return this.sql.deleteUserConversations.run(channel, userId).changes;
+  }
+
+  /** One statement per filter shape, so each can use its index rather than a scan. */
+  private submissionRows({ kind, conversationKey }: SubmissionFilter, limit: number): unknown[] {
+    if (kind !== undefined && conversationKey !== undefined) {
+      return this.sql.submissionsOfKindIn.all(kind, conversationKey, limit);
+    }
+    if (kind !== undefined) return this.sql.submissionsOfKind.all(kind, limit);
+    if (conversationKey !== undefined) return this.sql.submissionsIn.all(conversationKey, limit);
+    return this.sql.submissions.all(limit);
   }
 
   private entries(rows: unknown[]): OutboxEntry[] {
@@ -179,6 +224,19 @@ function prepare(db: Database.Database) {
     markDelivered: s('UPDATE outbox SET delivered_at = ? WHERE seq = ? AND delivered_at IS NULL'),
     deleteUserOutbox: s(`DELETE FROM outbox WHERE conversation_key IN (${userConversations})`),
     deleteUserMarks: s(`DELETE FROM processed WHERE conversation_key IN (${userConversations})`),
+    insertSubmission: s(
+      `INSERT INTO submissions (conversation_key, channel, user_id, kind, data, created_at)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    ),
+    submissions: s(`${SUBMISSIONS} ORDER BY id LIMIT ?`),
+    submissionsOfKind: s(`${SUBMISSIONS} WHERE kind = ? ORDER BY id LIMIT ?`),
+    submissionsIn: s(`${SUBMISSIONS} WHERE conversation_key = ? ORDER BY id LIMIT ?`),
+    submissionsOfKindIn: s(`${SUBMISSIONS} WHERE kind = ? AND conversation_key = ? ORDER BY id LIMIT ?`),
+    // The user's own, wherever they are, and all of the conversations about to go (the foreign key needs that).
+    deleteUserSubmissions: s(
+      `DELETE FROM submissions WHERE (channel = @channel AND user_id = @userId)
+       OR conversation_key IN (SELECT key FROM conversations WHERE channel = @channel AND user_id = @userId)`,
+    ),
     deleteUserConversations: s('DELETE FROM conversations WHERE channel = ? AND user_id = ?'),
   };
 }

@@ -31,7 +31,28 @@ export interface TurnCommit {
   messageId: string;
   /** Rendered replies, delivered after the commit from the outbox. */
   outbox: unknown[];
+  /**
+   * Records for people to act on (a family-tracing request, a case). In the
+   * turn's transaction so a request exists exactly when the person was told it was sent.
+   */
+  submissions?: { kind: string; data: unknown }[];
   now: number;
+}
+
+export interface Submission {
+  /** Increasing in write order and never reused, so staff can refer to one safely even after erasures. */
+  id: number;
+  conversationKey: string;
+  channel: string;
+  userId: string;
+  kind: string;
+  data: unknown;
+  createdAt: number;
+}
+
+export interface SubmissionFilter {
+  kind?: string;
+  conversationKey?: string;
 }
 
 export type CommitResult =
@@ -42,7 +63,7 @@ export interface Store {
   getConversation(conversationKey: string): Promise<StoredConversation | null>;
   isProcessed(channel: string, messageId: string): Promise<boolean>;
   /**
-   * Writes the record, the processed mark and the outbox rows atomically.
+   * Writes the record, the processed mark, the outbox rows and the submissions atomically.
    * Fails with `conflict` when the rev moved, `duplicate` when the message id
    * was already processed; in both cases nothing is written.
    */
@@ -54,7 +75,14 @@ export interface Store {
   /** Undelivered replies of every conversation, oldest first. */
   pendingOutbox(limit: number): Promise<OutboxEntry[]>;
   markDelivered(seqs: number[], now: number): Promise<void>;
-  /** Erases every conversation, mark and reply of one user on one channel. Returns conversations removed. */
+  /** Submissions matching every given filter field (none: all of them), oldest first. */
+  listSubmissions(filter: SubmissionFilter, limit: number): Promise<Submission[]>;
+  /**
+   * The person's right to erasure: removes every conversation of one user on
+   * one channel with its marks, replies and submissions, and also the user's
+   * submissions in conversations now held by someone else (a shared chat
+   * belongs to whoever wrote last). Returns conversations removed.
+   */
   deleteUser(channel: string, userId: string): Promise<number>;
   close(): Promise<void>;
 }

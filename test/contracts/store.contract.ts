@@ -1,4 +1,4 @@
-import type { CommitResult, OutboxEntry, Store, TurnCommit } from '../../src/store/store';
+import type { CommitResult, OutboxEntry, Store, SubmissionFilter, TurnCommit } from '../../src/store/store';
 
 export interface StoreHarness {
   store: Store;
@@ -107,11 +107,18 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
           Promise.all(
             Array.from({ length: 25 }, (_, i) =>
               store.commitTurn(
-                turn({ messageId: `${round}-${i}`, expectedRev, record: { winner: i }, outbox: [{ from: i }] }),
+                turn({
+                  messageId: `${round}-${i}`,
+                  expectedRev,
+                  record: { winner: i },
+                  outbox: [{ from: i }],
+                  submissions: [{ kind: 'race', data: { round, from: i } }],
+                }),
               ),
             ),
           );
 
+        const won: unknown[] = [];
         for (const [expectedRev, round] of [
           [0, 'first'],
           [1, 'second'],
@@ -122,11 +129,13 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
           expect(results.filter((r) => !r.ok)).toEqual(Array.from({ length: 24 }, () => CONFLICT));
 
           const winner = winners[0]!;
+          won.push({ round, from: winner });
           expect(await store.getConversation(KEY)).toEqual({ data: { winner }, rev: expectedRev + 1 });
           for (let i = 0; i < 25; i++) expect(await store.isProcessed(CHANNEL, `${round}-${i}`)).toBe(i === winner);
           expect(await store.repliesTo(CHANNEL, `${round}-${winner}`)).toHaveLength(1);
         }
         expect(await store.outboxSince(KEY, 0, 100)).toHaveLength(2);
+        expect((await store.listSubmissions({ kind: 'race' }, 100)).map((s) => s.data)).toEqual(won);
       });
 
       it('lets one message id be committed once even when two conversations race for it', async () => {
@@ -297,6 +306,97 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
       });
     });
 
+    describe('submissions', () => {
+      it('are written with the turn, listed by kind, conversation, both or neither, oldest first', async () => {
+        const other = { conversationKey: 'web:b', userId: 'u2' };
+        await commitOk(store, turn({ messageId: 'm1', now: T0 + 1, submissions: [rfl({ n: 1 }), aCase({ n: 2 })] }));
+        await commitOk(store, turn({ messageId: 'm2', ...other, now: T0 + 2, submissions: [rfl({ n: 3 })] }));
+        await commitOk(store, turn({ messageId: 'm3', expectedRev: 1, submissions: [rfl({ n: 4 })] }));
+        await commitOk(store, turn({ messageId: 'm4', expectedRev: 2 }));
+
+        const all = await store.listSubmissions({}, 10);
+        expect(all[0]).toEqual({
+          id: expect.any(Number),
+          conversationKey: KEY,
+          channel: CHANNEL,
+          userId: USER,
+          kind: 'rfl',
+          data: { n: 1 },
+          createdAt: T0 + 1,
+        });
+        expect(all[2]).toMatchObject({ conversationKey: 'web:b', userId: 'u2', createdAt: T0 + 2 });
+        expectIncreasing(all.map((s) => s.id));
+
+        const ns = async (filter: SubmissionFilter, limit = 10) =>
+          (await store.listSubmissions(filter, limit)).map((s) => (s.data as { n: number }).n);
+        expect(await ns({})).toEqual([1, 2, 3, 4]);
+        expect(await ns({ kind: 'rfl' })).toEqual([1, 3, 4]);
+        expect(await ns({ kind: 'case' })).toEqual([2]);
+        expect(await ns({ conversationKey: KEY })).toEqual([1, 2, 4]);
+        expect(await ns({ kind: 'rfl', conversationKey: KEY })).toEqual([1, 4]);
+        expect(await ns({ kind: 'case', conversationKey: 'web:b' })).toEqual([]);
+        expect(await ns({ kind: 'RFL' })).toEqual([]);
+        expect(await ns({ conversationKey: 'web:none' })).toEqual([]);
+        expect(await ns({ kind: 'rfl' }, 2)).toEqual([1, 3]);
+        expect(await ns({}, 0)).toEqual([]);
+      });
+
+      it('refuses a page size that is not a count', async () => {
+        await expect(store.listSubmissions({}, -1)).rejects.toThrow(RangeError);
+        await expect(store.listSubmissions({ kind: 'rfl' }, 2.5)).rejects.toThrow(RangeError);
+        await expect(store.listSubmissions({ conversationKey: KEY }, Number.NaN)).rejects.toThrow(RangeError);
+      });
+
+      it('writes none on a conflict or a duplicate', async () => {
+        await commitOk(store, turn({ messageId: 'm1', submissions: [rfl({ v: 1 })] }));
+
+        const stale = turn({ messageId: 'm2', expectedRev: 0, submissions: [rfl({ v: 'stale' })] });
+        expect(await store.commitTurn(stale)).toEqual(CONFLICT);
+        const again = turn({ messageId: 'm1', expectedRev: 1, submissions: [rfl({ v: 'again' })] });
+        expect(await store.commitTurn(again)).toEqual(DUPLICATE);
+        const elsewhere = turn({ messageId: 'm1', conversationKey: 'web:b', submissions: [rfl({ v: 'elsewhere' })] });
+        expect(await store.commitTurn(elsewhere)).toEqual(DUPLICATE);
+
+        expect((await store.listSubmissions({}, 10)).map((s) => s.data)).toEqual([{ v: 1 }]);
+      });
+
+      it('rejects a submission JSON cannot hold, and writes none of the turn', async () => {
+        const bad = [rfl({ fine: true }), rfl({ count: BigInt(1) })];
+        const badTurn = turn({ messageId: 'm1', outbox: [{ ok: 1 }], submissions: bad });
+        await expect(store.commitTurn(badTurn)).rejects.toThrow(TypeError);
+        await expect(store.commitTurn(turn({ messageId: 'm2', submissions: [rfl(undefined)] }))).rejects.toThrow(
+          TypeError,
+        );
+
+        expect(await store.getConversation(KEY)).toBeNull();
+        expect(await store.isProcessed(CHANNEL, 'm1')).toBe(false);
+        expect(await store.isProcessed(CHANNEL, 'm2')).toBe(false);
+        expect(await store.pendingOutbox(10)).toEqual([]);
+        expect(await store.listSubmissions({}, 10)).toEqual([]);
+      });
+
+      it('gives data back as JSON has it: every script and number, dates as strings, no undefined', async () => {
+        const when = new Date(Date.UTC(2024, 4, 1));
+        const dated = { when, gone: undefined, kept: null };
+        await commitOk(store, turn({ messageId: 'm1', submissions: [rfl(RICH), rfl(dated), rfl('just text')] }));
+
+        const data = (await store.listSubmissions({}, 10)).map((s) => s.data);
+        expect(data).toStrictEqual([RICH, { when: when.toISOString(), kept: null }, 'just text']);
+        expect(Object.getPrototypeOf(data[1])).toBe(Object.prototype);
+      });
+
+      it('never hands out an id twice, even after the newest submissions were erased', async () => {
+        await commitOk(store, turn({ messageId: 'm1', ...KEEPER, submissions: [rfl({ n: 1 })] }));
+        await commitOk(store, turn({ messageId: 'm2', submissions: [rfl({ n: 2 }), rfl({ n: 3 })] }));
+        const erased = await store.listSubmissions({ conversationKey: KEY }, 10);
+        await store.deleteUser(CHANNEL, USER);
+
+        await commitOk(store, turn({ messageId: 'm3', submissions: [rfl({ n: 4 })] }));
+        const [next] = await store.listSubmissions({ conversationKey: KEY }, 10);
+        expect(next!.id).toBeGreaterThan(erased[1]!.id);
+      });
+    });
+
     describe('deleteUser', () => {
       const people = [
         { conversationKey: 'web:c1', channel: 'web', userId: 'u1', messageId: 'w1' },
@@ -307,11 +407,15 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
 
       beforeEach(async () => {
         for (const p of people) {
-          await commitOk(store, turn({ ...p, record: { of: p.conversationKey }, outbox: [{ to: p.userId }] }));
+          const of = { of: p.conversationKey };
+          await commitOk(
+            store,
+            turn({ ...p, record: of, outbox: [{ to: p.userId }], submissions: [{ kind: 'rfl', data: of }] }),
+          );
         }
       });
 
-      it('erases every conversation, mark and reply of that user on that channel, and counts them', async () => {
+      it('erases all conversations, marks, replies and submissions of the user on that channel', async () => {
         expect(await store.deleteUser('web', 'u1')).toBe(2);
 
         for (const p of people.slice(0, 2)) {
@@ -321,6 +425,7 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
           expect(await store.outboxSince(p.conversationKey, 0, 10)).toEqual([]);
         }
         expect((await store.pendingOutbox(10)).map((e) => e.conversationKey)).toEqual(['web:c3', 'telegram:c1']);
+        expect((await store.listSubmissions({}, 10)).map((s) => s.conversationKey)).toEqual(['web:c3', 'telegram:c1']);
       });
 
       it('leaves other users, and the same user id on another channel, untouched', async () => {
@@ -330,7 +435,28 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
           expect(await store.getConversation(p.conversationKey)).toEqual({ data: { of: p.conversationKey }, rev: 1 });
           expect(await store.isProcessed(p.channel, p.messageId)).toBe(true);
           expect((await store.repliesTo(p.channel, p.messageId))?.map((e) => e.message)).toEqual([{ to: p.userId }]);
+          expect(await store.listSubmissions({ conversationKey: p.conversationKey }, 10)).toEqual([
+            expect.objectContaining({ userId: p.userId, data: { of: p.conversationKey } }),
+          ]);
         }
+      });
+
+      // In a shared chat the conversation belongs to whoever wrote last, but what
+      // each person submitted is still theirs to erase, and only theirs.
+      it('erases what the user submitted in a conversation someone else now holds, and nothing else', async () => {
+        const group = { conversationKey: 'web:group', channel: 'web' };
+        await commitOk(store, turn({ ...group, userId: 'u1', messageId: 'g1', submissions: [rfl({ by: 'u1' })] }));
+        await commitOk(
+          store,
+          turn({ ...group, userId: 'u2', messageId: 'g2', expectedRev: 1, submissions: [rfl({ by: 'u2' })] }),
+        );
+
+        expect(await store.deleteUser('web', 'u1')).toBe(2);
+        expect(await store.getConversation('web:group')).not.toBeNull();
+        expect((await store.listSubmissions(group, 10)).map((s) => s.data)).toEqual([{ by: 'u2' }]);
+
+        expect(await store.deleteUser('web', 'u2')).toBe(2);
+        expect((await store.listSubmissions({}, 10)).map((s) => s.conversationKey)).toEqual(['telegram:c1']);
       });
 
       it('returns 0 when there is nothing (left) to erase', async () => {
@@ -374,6 +500,23 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
           deliveredAt: null,
         });
       });
+
+      it('hands out copies of submissions: changing what went in or came back changes nothing stored', async () => {
+        const data = { person: { name: 'Sok' }, relatives: ['Dara'] };
+        await commitOk(store, turn({ messageId: 'm1', submissions: [rfl(data)] }));
+
+        data.person.name = 'changed-input';
+        data.relatives.push('changed-input');
+        const [read] = await store.listSubmissions({ kind: 'rfl' }, 1);
+        (read!.data as typeof data).relatives.push('changed-read');
+        read!.kind = 'changed-read';
+        read!.userId = 'changed-read';
+
+        const written = { person: { name: 'Sok' }, relatives: ['Dara'] };
+        expect(await store.listSubmissions({ kind: 'rfl' }, 1)).toEqual([
+          expect.objectContaining({ kind: 'rfl', userId: USER, data: written }),
+        ]);
+      });
     });
 
     it('can be closed twice', async () => {
@@ -384,12 +527,19 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
     if (traits.durable) {
       describe('durability', () => {
         it('keeps records, marks, replies and delivery state across close and reopen', async () => {
-          const first = await commitOk(store, turn({ messageId: 'm1', record: RICH, outbox: [{ n: 1 }, { n: 2 }] }));
+          const first = await commitOk(
+            store,
+            turn({ messageId: 'm1', record: RICH, outbox: [{ n: 1 }, { n: 2 }], submissions: [rfl(RICH)] }),
+          );
           await commitOk(store, turn({ messageId: 'm2', expectedRev: 1, record: { v: 2 }, outbox: [{ n: 3 }] }));
           await store.markDelivered([first.outbox[0]!.seq], T0 + 50);
           const before = await store.outboxSince(KEY, 0, 10);
+          const submitted = await store.listSubmissions({}, 10);
 
           store = await reopenStore(store, harness);
+
+          expect(await store.listSubmissions({}, 10)).toEqual(submitted);
+          expect(submitted.map((s) => s.data)).toEqual([RICH]);
 
           expect(await store.getConversation(KEY)).toEqual({ data: { v: 2 }, rev: 2 });
           expect(await store.isProcessed(CHANNEL, 'm1')).toBe(true);
@@ -408,6 +558,19 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
 
           const next = await commitOk(store, turn({ messageId: 'm3', outbox: [{ n: 3 }] }));
           expect(next.outbox[0]!.seq).toBeGreaterThan(erased.outbox[0]!.seq);
+        });
+
+        it('keeps counting submission ids upward after reopening, even past erased rows', async () => {
+          await commitOk(store, turn({ messageId: 'm1', ...KEEPER, submissions: [rfl({ n: 1 })] }));
+          await commitOk(store, turn({ messageId: 'm2', submissions: [rfl({ n: 2 })] }));
+          const erased = await store.listSubmissions({ conversationKey: KEY }, 1);
+          await store.deleteUser(CHANNEL, USER);
+
+          store = await reopenStore(store, harness);
+
+          await commitOk(store, turn({ messageId: 'm3', submissions: [rfl({ n: 3 })] }));
+          const [next] = await store.listSubmissions({ conversationKey: KEY }, 1);
+          expect(next!.id).toBeGreaterThan(erased[0]!.id);
         });
       });
     } else {
@@ -440,6 +603,14 @@ const RICH = {
   nested: { a: { b: { c: [1, [2, [3, { d: null }]], true, false, ''] } } },
   long: 'x'.repeat(100_000),
 };
+
+function rfl(data: unknown): { kind: string; data: unknown } {
+  return { kind: 'rfl', data };
+}
+
+function aCase(data: unknown): { kind: string; data: unknown } {
+  return { kind: 'case', data };
+}
 
 function turn(over: Partial<TurnCommit> & { messageId: string }): TurnCommit {
   return {

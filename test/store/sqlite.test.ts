@@ -1,6 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreDataError } from '../../src/store/guards';
 import { MIGRATIONS, migrate, type Migration } from '../../src/store/sqlite-schema';
@@ -76,7 +76,39 @@ describe('SqliteStore on disk', () => {
       .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
       .pluck()
       .all();
-    expect(tables).toEqual(['conversations', 'outbox', 'processed']);
+    expect(tables).toEqual(['conversations', 'outbox', 'processed', 'submissions']);
+    const indexes = inspect()
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'submissions' ORDER BY name")
+      .pluck()
+      .all();
+    expect(indexes).toEqual(['submissions_by_conversation', 'submissions_by_kind']);
+  });
+
+  it('upgrades a version-1 database to version 2, keeping its data', async () => {
+    await mkdir(dirname(file), { recursive: true });
+    const old = new Database(file);
+    inspectors.push(old);
+    migrate(old, MIGRATIONS.slice(0, 1));
+    old.prepare("INSERT INTO conversations VALUES ('web:c1', 'web', 'u1', '{\"step\":1}', 1, 1)").run();
+    old.prepare("INSERT INTO processed VALUES ('web', 'm1', 'web:c1', 1)").run();
+    old
+      .prepare('INSERT INTO outbox (conversation_key, channel, message_id, message, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run('web:c1', 'web', 'm1', '{"text":"hi"}', 1);
+    expect(old.pragma('user_version', { simple: true })).toBe(1);
+    old.close();
+
+    const s = store();
+
+    expect(inspect().pragma('user_version', { simple: true })).toBe(2);
+    expect(await s.getConversation('web:c1')).toEqual({ data: { step: 1 }, rev: 1 });
+    expect(await s.isProcessed('web', 'm1')).toBe(true);
+    expect((await s.repliesTo('web', 'm1'))?.map((e) => e.message)).toEqual([{ text: 'hi' }]);
+    expect(await s.listSubmissions({}, 10)).toEqual([]);
+    const next = { ...commit('m2'), expectedRev: 1, submissions: [{ kind: 'rfl', data: { seeking: 'sister' } }] };
+    expect(await s.commitTurn(next)).toMatchObject({ ok: true, rev: 2 });
+    expect(await s.listSubmissions({ conversationKey: 'web:c1' }, 10)).toMatchObject([
+      { kind: 'rfl', data: { seeking: 'sister' } },
+    ]);
   });
 
   it('does not run migrations again on reopen, and keeps the data', async () => {
@@ -93,7 +125,7 @@ describe('SqliteStore on disk', () => {
     await store().close();
     inspect().pragma(`user_version = ${MIGRATIONS.length + 1}`);
 
-    expect(() => new SqliteStore(file)).toThrow(/schema version 2 is newer than this build knows \(1\)/);
+    expect(() => new SqliteStore(file)).toThrow(/schema version 3 is newer than this build knows \(2\)/);
   });
 
   it('rolls back the whole turn when a write fails halfway through', async () => {
@@ -110,9 +142,28 @@ describe('SqliteStore on disk', () => {
     expect(inspect().prepare('SELECT count(*) FROM outbox').pluck().get()).toBe(0);
   });
 
+  it('rolls back the whole turn when a submission cannot be written', async () => {
+    const s = store();
+    inspect().exec(
+      `CREATE TRIGGER refuse_boom BEFORE INSERT ON submissions WHEN NEW.kind = 'boom'
+       BEGIN SELECT RAISE(ABORT, 'boom refused'); END`,
+    );
+    const submissions = [
+      { kind: 'rfl', data: {} },
+      { kind: 'boom', data: {} },
+    ];
+
+    await expect(s.commitTurn({ ...commit('m1', ['reply']), submissions })).rejects.toThrow('boom refused');
+
+    expect(await s.getConversation('web:c1')).toBeNull();
+    expect(await s.isProcessed('web', 'm1')).toBe(false);
+    expect(await s.pendingOutbox(10)).toEqual([]);
+    expect(inspect().prepare('SELECT count(*) FROM submissions').pluck().get()).toBe(0);
+  });
+
   it('erases a user all or nothing', async () => {
     const s = store();
-    await s.commitTurn(commit('m1', ['reply']));
+    await s.commitTurn({ ...commit('m1', ['reply']), submissions: [{ kind: 'rfl', data: {} }] });
     inspect().exec(
       `CREATE TRIGGER keep_conversations BEFORE DELETE ON conversations
        BEGIN SELECT RAISE(ABORT, 'erase refused'); END`,
@@ -122,6 +173,7 @@ describe('SqliteStore on disk', () => {
 
     expect(await s.isProcessed('web', 'm1')).toBe(true);
     expect(await s.repliesTo('web', 'm1')).toHaveLength(1);
+    expect(await s.listSubmissions({}, 10)).toHaveLength(1);
   });
 
   it('names the table and row when a stored record is not JSON, without the conversation id', async () => {
@@ -147,6 +199,16 @@ describe('SqliteStore on disk', () => {
 
     await expect(s.pendingOutbox(10)).rejects.toThrow(`outbox.message of seq ${seq} is not valid JSON`);
     await expect(s.repliesTo('web', 'm1')).rejects.toBeInstanceOf(StoreDataError);
+  });
+
+  it('names the submission row when stored data is not JSON', async () => {
+    const s = store();
+    await s.commitTurn({ ...commit('m1'), submissions: [{ kind: 'rfl', data: {} }] });
+    inspect().prepare("UPDATE submissions SET data = 'oops'").run();
+    const id = inspect().prepare('SELECT id FROM submissions').pluck().get() as number;
+
+    const read = s.listSubmissions({ kind: 'rfl' }, 10);
+    await expect(read).rejects.toThrow(`submissions.data of id ${id} is not valid JSON`);
   });
 });
 
