@@ -1,0 +1,25 @@
+import type { Choice, FlowEvent } from '../types';
+
+/**
+ * Buttons the danger, recruitment and passport flows share. Main menu and
+ * country are commands, so the engine answers them the same from any flow.
+ */
+export const next: Choice = { label: 'common:choice.next', payload: 'nav.next' };
+export const back: Choice = { label: 'common:choice.back', payload: 'nav.back' };
+export const mainMenu: Choice = { label: 'common:choice.menu', payload: 'cmd.menu' };
+export const tellCountry: Choice = { label: 'common:choice.country', payload: 'cmd.country' };
+export const talkToPerson: Choice = { label: 'common:choice.person', payload: 'flow.start:person' };
+
+/** Another topic, offered from inside a flow under its menu label. */
+export function openTopic(flow: 'danger' | 'recruitment' | 'passport'): Choice {
+  return { label: `menu:topics.${flow}`, payload: `flow.start:${flow}` };
+}
+
+/**
+ * The flow a `flow.start:<id>` button asks for. The engine starts it before
+ * the flow sees the press; a machine takes the same event as well so that,
+ * run on its own, it still leads where its buttons say.
+ */
+export function requestedFlow(event: FlowEvent): string | undefined {
+  return event.type === 'flow.start' && 'value' in event ? event.value : undefined;
+}
