@@ -10,7 +10,7 @@ import {
 import { payloadToEvent } from '../src/conversation/events';
 import { COMMANDS } from '../src/conversation/steps/commands';
 import { englishTemplate, nestedKeys, placeholders } from '../test/support/english';
-import { allFlows } from './index';
+import { testFlows as allFlows } from '../test/support/flows';
 import type { FlowEnv, FlowEvent, Output } from './types';
 
 /**

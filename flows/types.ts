@@ -5,8 +5,19 @@ import type { AnyStateMachine } from 'xstate';
  * outputs as data (locale keys, never text) and never perform I/O.
  */
 
-/** Parameters interpolated into a locale string. Values stay untranslated (numbers, URLs). */
-export type Params = Record<string, string | number>;
+/**
+ * Parameters interpolated into a locale string. Strings and numbers stay
+ * untranslated (numbers, URLs); a `{ key, params }` value is translated first,
+ * and a list of them becomes one line each. That lets a flow say "Ambulance:
+ * {{ambulance}}" where the number may need a "please check" note, or list a
+ * country's hotlines, without any text in the machine.
+ */
+export type ParamValue = string | number | Phrase | Phrase[];
+export interface Phrase {
+  key: string;
+  params?: Params;
+}
+export type Params = { [name: string]: ParamValue };
 
 /** A button. `label` is a locale key; `payload` is what comes back when it is chosen. */
 export interface Choice {
@@ -90,4 +101,18 @@ export interface FlowDefinition {
 export const flowActions = {
   say: (_: unknown, _output: Output) => undefined,
   startFlow: (_: unknown, _target: { flow: string }) => undefined,
+  /** Stores where the person is now and where they are from; `null` forgets. */
+  remember: (_: unknown, _situation: Situation) => undefined,
+  /** Hands a structured request (an RFL tracing request) to people, saved with the turn. */
+  submit: (_: unknown, _submission: Submission) => undefined,
 };
+
+export interface Situation {
+  country?: string | null;
+  origin?: string | null;
+}
+
+export interface Submission {
+  kind: string;
+  data: Record<string, unknown>;
+}

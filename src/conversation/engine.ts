@@ -1,3 +1,4 @@
+import type { CountryLookup } from '../../flows/directory';
 import type { Store } from '../store/store';
 import type { ChannelPort, OutboundMessage } from './channel';
 import { FALLBACK_LOCALE, type Translator } from './i18n';
@@ -8,6 +9,7 @@ import { FlowRunner, MENU_FLOW, StaleFlowError, type FlowRegistry } from './flow
 import { RecordError, newRecord, parseRecord, type ConversationRecord } from './record';
 import { choicesOf, matchChoice, render } from './render';
 import { commands } from './steps/commands';
+import { safety } from './steps/safety';
 import { flowStep } from './steps/flow';
 import { welcome } from './steps/welcome';
 import { Turn, compose, type Middleware } from './turn';
@@ -33,7 +35,9 @@ export interface EngineOptions {
   tr: Translator;
   channels: readonly ChannelPort[];
   log: Logger;
-  /** Steps that run before the built-in ones (safety first, then handoff, in later work). */
+  /** The directory as flows see it: the SOS step names the local emergency number. */
+  countries: CountryLookup;
+  /** Steps that run after safety and before the built-in ones (handoff, in later work). */
   before?: readonly Middleware[];
   clock?: () => number;
 }
@@ -56,7 +60,13 @@ export class Engine {
     for (const channel of opts.channels) this.channels.set(channel.name, channel);
     this.runner = new FlowRunner(opts.flows);
     this.clock = opts.clock ?? Date.now;
-    this.chain = compose([...(opts.before ?? []), welcome(this.runner), commands(this.runner), flowStep(this.runner)]);
+    this.chain = compose([
+      safety(opts.countries),
+      ...(opts.before ?? []),
+      welcome(this.runner),
+      commands(this.runner),
+      flowStep(this.runner),
+    ]);
   }
 
   get flowRunner(): FlowRunner {
@@ -88,6 +98,7 @@ export class Engine {
       await this.run(turn);
 
       const replies = render(turn.outputs, turn.record.locale, channel.capabilities, this.opts.tr);
+      if (turn.erase) return this.erase(msg, channel, turn.record, replies, log);
       const record: ConversationRecord = {
         ...turn.record,
         choices: turn.outputs.some((o) => o.choices?.length) ? choicesOf(turn.outputs) : turn.record.choices,
@@ -101,6 +112,7 @@ export class Engine {
         record,
         messageId: msg.messageId,
         outbox: replies,
+        submissions: turn.submissions,
         now: started,
       });
       if (result.ok) {
@@ -149,6 +161,27 @@ export class Engine {
         turn.log.error({ event: 'menu-failed', ...errorFields(menuErr) });
       }
     }
+  }
+
+  /**
+   * "Delete my data", confirmed: everything about the person goes, including
+   * this turn, so the goodbye is sent straight away instead of via the outbox.
+   */
+  private async erase(
+    msg: InboundMessage,
+    channel: ChannelPort,
+    record: ConversationRecord,
+    replies: OutboundMessage[],
+    log: Logger,
+  ): Promise<TurnResult> {
+    const removed = await this.opts.store.deleteUser(msg.channel, msg.userId);
+    log.info({ event: 'user-erased', conversations: removed });
+    try {
+      await channel.send(record.ref, replies);
+    } catch (err) {
+      log.error({ event: 'delivery-failed', ...errorFields(err) });
+    }
+    return { status: 'processed', replies };
   }
 
   private async duplicate(msg: InboundMessage, log: Logger): Promise<TurnResult> {

@@ -1,5 +1,5 @@
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
-import type { FlowDefinition, FlowEvent, Output } from '../../flows/types';
+import type { FlowDefinition, FlowEvent, Output, Situation, Submission } from '../../flows/types';
 import type { Turn } from './turn';
 
 export const MENU_FLOW = 'menu';
@@ -40,6 +40,10 @@ type Actions = ReturnType<typeof transition>[1];
  */
 export class FlowRunner {
   constructor(private readonly flows: FlowRegistry) {}
+
+  has(flowId: string): boolean {
+    return this.flows.get(flowId) !== undefined;
+  }
 
   /** Starts a flow, replacing the current one, and says its first step. */
   start(turn: Turn, flowId: string): void {
@@ -100,6 +104,8 @@ export class FlowRunner {
     for (const action of actions) {
       if (action.type === 'say') said.push(action.params as Output);
       else if (action.type === 'startFlow') startNext = (action.params as { flow: string }).flow;
+      else if (action.type === 'remember') remember(turn, action.params as Situation);
+      else if (action.type === 'submit') turn.submissions.push(action.params as Submission);
     }
     turn.say(...said);
     // A step that says nothing keeps the previous prompt, so its choices still answer to numbers.
@@ -118,4 +124,12 @@ export class FlowRunner {
       };
     }
   }
+}
+
+function remember(turn: Turn, situation: Situation): void {
+  const country = { ...turn.record.country };
+  if (situation.country !== undefined) country.current = situation.country ?? undefined;
+  if (situation.origin !== undefined) country.origin = situation.origin ?? undefined;
+  // Keep the stored object free of `undefined`, which JSON would drop anyway.
+  turn.record.country = Object.fromEntries(Object.entries(country).filter(([, v]) => v !== undefined));
 }

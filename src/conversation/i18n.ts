@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import i18next, { type i18n as I18nInstance, type Resource } from 'i18next';
 import { z } from 'zod';
+import type { Params } from '../../flows/types';
 
 export const FALLBACK_LOCALE = 'en';
 
@@ -62,8 +63,20 @@ export class Translator {
     return this.i18n.exists(key, { lng: locale });
   }
 
-  t(key: string, locale: string, params?: Record<string, string | number>): string {
-    return this.i18n.t(key, { ...params, lng: locale });
+  t(key: string, locale: string, params?: Params): string {
+    return this.i18n.t(key, { ...this.resolve(params, locale), lng: locale });
+  }
+
+  /** Translates nested phrases, so i18next only ever sees strings and numbers. */
+  private resolve(params: Params | undefined, locale: string): Record<string, string | number> | undefined {
+    if (!params) return undefined;
+    const out: Record<string, string | number> = {};
+    for (const [name, value] of Object.entries(params)) {
+      if (typeof value === 'string' || typeof value === 'number') out[name] = value;
+      else if (Array.isArray(value)) out[name] = value.map((p) => this.t(p.key, locale, p.params)).join('\n');
+      else out[name] = this.t(value.key, locale, value.params);
+    }
+    return out;
   }
 
   /** A word list (e.g. the words for `menu`), empty if the key is missing. */

@@ -11,7 +11,17 @@ export const ConversationRefSchema = z.object({
 });
 export type ConversationRef = z.infer<typeof ConversationRefSchema>;
 
-const ParamsSchema = z.record(z.string(), z.union([z.string(), z.number()]));
+type StoredParams = { [name: string]: string | number | StoredPhrase | StoredPhrase[] };
+interface StoredPhrase {
+  key: string;
+  params?: StoredParams;
+}
+const PhraseSchema: z.ZodType<StoredPhrase> = z.lazy(() =>
+  z.object({ key: z.string(), params: ParamsSchema.optional() }),
+);
+const ParamsSchema: z.ZodType<StoredParams> = z.lazy(() =>
+  z.record(z.string(), z.union([z.string(), z.number(), PhraseSchema, z.array(PhraseSchema)])),
+);
 
 /** An Output (flows/types.ts) as stored: locale keys, so it can be shown again in any language. */
 const StoredOutputSchema = z.object({

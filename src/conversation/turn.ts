@@ -1,4 +1,4 @@
-import type { FlowEnv, Output } from '../../flows/types';
+import type { FlowEnv, Output, Submission } from '../../flows/types';
 import type { Translator } from './i18n';
 import type { InboundMessage } from './inbound';
 import type { Logger } from './logger';
@@ -7,6 +7,10 @@ import type { ConversationRecord } from './record';
 /** One message being handled. Middleware reads and changes it; the engine saves it. */
 export class Turn {
   readonly outputs: Output[] = [];
+  /** Requests for people to act on, saved in the same commit as the turn. */
+  readonly submissions: Submission[] = [];
+  /** Set when the person confirmed "delete my data": the engine erases instead of saving. */
+  erase = false;
 
   constructor(
     readonly msg: InboundMessage,

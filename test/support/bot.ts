@@ -1,4 +1,4 @@
-import { allFlows } from '../../flows';
+import { testDeps, testFlows as allFlows } from './flows';
 import type { FlowDefinition } from '../../flows/types';
 import type { Capabilities, OutboundMessage } from '../../src/conversation/channel';
 import { Engine, type TurnResult } from '../../src/conversation/engine';
@@ -58,6 +58,7 @@ export function createTestBot(options: TestBotOptions = {}): TestBot {
     store,
     lock: new MemoryLock(),
     flows: new FlowRegistry(options.flows ?? allFlows),
+    countries: testDeps.countries,
     tr: translator,
     channels: [channel],
     log: silentLogger,

@@ -2,7 +2,10 @@ import { MENU_FLOW, type FlowRunner } from '../flows';
 import { normalise } from '../render';
 import type { Middleware, Turn } from '../turn';
 
-export const COMMANDS = ['menu', 'back', 'help', 'language', 'stop'] as const;
+export const COMMANDS = ['menu', 'back', 'help', 'language', 'country', 'erase', 'stop'] as const;
+
+/** The flow that asks where the person is and where they are from. */
+export const SITUATION_FLOW = 'situation';
 export type Command = (typeof COMMANDS)[number];
 
 /**
@@ -32,10 +35,32 @@ export function repeatPrompt(turn: Turn, flows: FlowRunner): void {
   else flows.start(turn, MENU_FLOW);
 }
 
-/** menu, back, help, language and stop, from any state, before the flow sees the message. */
+/**
+ * Global commands, from any state, before the flow sees the message: menu,
+ * back, help, language, country, delete my data, stop; and the payloads that
+ * belong to no flow (language chosen, a topic offered from anywhere, erasure
+ * confirmed).
+ */
 export function commands(flows: FlowRunner): Middleware {
   return async (turn, next) => {
     const payload = turn.payload;
+    if (payload?.startsWith('flow.start:')) {
+      const id = payload.slice('flow.start:'.length);
+      if (!flows.has(id)) return next();
+      turn.record.misses = 0;
+      flows.start(turn, id);
+      return;
+    }
+    if (payload === 'data.erase.confirm') {
+      turn.erase = true;
+      turn.say({ key: 'privacy:erased' });
+      return;
+    }
+    if (payload === 'data.erase.cancel') {
+      turn.say({ key: 'privacy:kept' });
+      repeatPrompt(turn, flows);
+      return;
+    }
     if (payload?.startsWith('lang.set:')) {
       const locale = payload.slice('lang.set:'.length);
       if (!turn.tr.isSupported(locale)) return next();
@@ -65,6 +90,19 @@ export function commands(flows: FlowRunner): Middleware {
         turn.say({
           key: 'common:chooseLanguage',
           choices: turn.tr.locales.map((code) => ({ label: `languages:${code}`, payload: `lang.set:${code}` })),
+        });
+        return;
+      case 'country':
+        flows.start(turn, SITUATION_FLOW);
+        return;
+      case 'erase':
+        // What is kept is said before asking, so the person decides knowing it.
+        turn.say({
+          key: 'privacy:explain',
+          choices: [
+            { label: 'privacy:choice.confirm', payload: 'data.erase.confirm' },
+            { label: 'privacy:choice.cancel', payload: 'data.erase.cancel' },
+          ],
         });
         return;
       case 'stop':

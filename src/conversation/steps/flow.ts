@@ -28,6 +28,7 @@ export function flowStep(flows: FlowRunner): Middleware {
         key: 'common:stillNotUnderstood',
         choices: [
           { label: 'common:choice.menu', payload: 'cmd.menu' },
+          { label: 'common:choice.person', payload: 'flow.start:person' },
           { label: 'common:choice.help', payload: 'cmd.help' },
         ],
       });

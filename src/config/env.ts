@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/**
+ * Every setting, from environment variables. This module is the only reader
+ * of `process.env` (lint enforces it); everything else receives a Config.
+ * Each variable is listed with its default in `.env.example`.
+ */
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: "use 'true' or 'false'" })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+export const ConfigSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number({ message: 'must be a number' }).int().min(0).max(65535).default(3000),
+  /** A SQLite file path (or `sqlite:<path>`), or `memory:` for a store that forgets on exit. */
+  DATABASE_URL: z
+    .string()
+    .min(1)
+    .default('./data/virtual-volunteer.sqlite')
+    .refine((v) => !/^[a-z]+:\/\//i.test(v) || v.startsWith('file://'), {
+      message: 'only a SQLite file path, sqlite:<path> or memory: is supported by this build',
+    }),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  WEBCHAT_ENABLED: bool.default(true),
+  /** The First Aid app a National Society recommends; shown by the first aid topic. */
+  FIRST_AID_URL: z.url({ protocol: /^https$/, message: 'must be an https:// URL' }).default('https://www.globalfirstaidcentre.org/'),
+  /** The Restoring Family Links site: the ICRC's Family Links Network. */
+  FAMILY_LINKS_URL: z.url({ protocol: /^https$/, message: 'must be an https:// URL' }).default('https://familylinks.icrc.org/'),
+  /** Largest request body accepted, in bytes; a chat message is far smaller. */
+  HTTP_BODY_LIMIT: z.coerce.number({ message: 'must be a number' }).int().min(1024).max(10_485_760).default(65_536),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid settings:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates settings; a bad value throws ConfigError naming each variable at fault. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // An empty variable means "not set", as most deployment tools write it.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = ConfigSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  return parsed.data;
+}
+
+/** Where the SQLite file lives, or null for the in-memory store. */
+export function sqlitePath(config: Pick<Config, 'DATABASE_URL'>): string | null {
+  const url = config.DATABASE_URL;
+  if (url === 'memory:') return null;
+  if (url.startsWith('sqlite:')) return url.slice('sqlite:'.length);
+  if (url.startsWith('file://')) return url.slice('file://'.length);
+  return url;
+}
