@@ -1,0 +1,19 @@
+import type { ChannelPort } from '../../conversation/channel';
+
+/**
+ * The web chat. Its replies travel back in the HTTP response to the message
+ * that caused them, and stay readable from the outbox (GET
+ * /api/webchat/messages), so there is nothing to push: `send` only lets the
+ * engine mark them delivered.
+ */
+export const webchatChannel: ChannelPort = {
+  name: 'webchat',
+  capabilities: {
+    buttons: true,
+    maxButtons: 12,
+    maxButtonLabel: 80,
+    linkButtons: true,
+    maxTextLength: 4000,
+  },
+  async send() {},
+};

@@ -1,0 +1,69 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type pino from 'pino';
+import { createApp, type App } from '../../src/app';
+import { loadConfig } from '../../src/config/env';
+
+export interface TempDatabase {
+  /** A SQLite file path in a fresh temporary folder; the file is created on first use. */
+  path: string;
+  remove(): void;
+}
+
+export function tempDatabase(): TempDatabase {
+  const dir = mkdtempSync(join(tmpdir(), 'vv-http-'));
+  return { path: join(dir, 'bot.sqlite'), remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface StartOptions {
+  /** Settings besides the port, database and log level (strings, as in the environment). */
+  env?: Record<string, string>;
+  /** Capture logs instead of silencing them. */
+  log?: { level: string; destination: pino.DestinationStream };
+}
+
+export interface RunningApp {
+  app: App;
+  /** e.g. http://127.0.0.1:41234 */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The real app on a free port and the given SQLite file, as `npm start` would run it. */
+export async function startApp(databasePath: string, options: StartOptions = {}): Promise<RunningApp> {
+  const config = loadConfig({
+    ...options.env,
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATABASE_URL: databasePath,
+    LOG_LEVEL: options.log?.level ?? 'silent',
+  });
+  const app = createApp(config, options.log ? { logDestination: options.log.destination } : {});
+  const url = await app.listen();
+  return { app, url, close: () => app.close() };
+}
+
+export interface JsonResponse<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/** POSTs a JSON body (or raw bytes/text with their own content type) and reads a JSON answer. */
+export async function postJson<T = unknown>(
+  url: string,
+  body: unknown,
+  init: { contentType?: string; raw?: string | Uint8Array<ArrayBuffer> } = {},
+): Promise<JsonResponse<T>> {
+  const headers: Record<string, string> = {};
+  const contentType = init.contentType ?? 'application/json';
+  if (contentType !== '') headers['content-type'] = contentType;
+  const res = await fetch(url, { method: 'POST', headers, body: init.raw ?? JSON.stringify(body) });
+  return { status: res.status, headers: res.headers, body: (await res.json()) as T };
+}
+
+export async function getJson<T = unknown>(url: string): Promise<JsonResponse<T>> {
+  const res = await fetch(url);
+  return { status: res.status, headers: res.headers, body: (await res.json()) as T };
+}
