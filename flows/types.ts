@@ -45,6 +45,12 @@ export interface Output {
    * change of language.
    */
   aside?: boolean;
+  /**
+   * The question wants typed text (a name, an age, a place). A typed number
+   * is then an answer, not the number of a choice, and a danger word in it
+   * brings the emergency numbers without swallowing the answer.
+   */
+  expects?: 'text';
 }
 
 /**

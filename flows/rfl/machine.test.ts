@@ -93,6 +93,7 @@ describe('rfl machine', () => {
           { label: 'rfl:choice.skip', payload: 'rfl.skip' },
           { label: 'common:choice.back', payload: 'nav.back' },
         ],
+        expects: 'text',
       },
     ]);
   });
@@ -186,6 +187,7 @@ describe('rfl machine', () => {
           { label: 'rfl:choice.skip', payload: 'rfl.skip' },
           { label: 'common:choice.back', payload: 'nav.back' },
         ],
+        expects: 'text',
       },
     ]);
     expect(snapshot.context.answers).toEqual(before.context.answers);
@@ -232,6 +234,7 @@ describe('rfl machine', () => {
           { label: 'rfl:choice.skip', payload: 'rfl.skip' },
           { label: 'common:choice.back', payload: 'nav.back' },
         ],
+        expects: 'text',
       },
     ]);
     ({ snapshot } = run([ev('nav.back'), ev('nav.next')], snapshot));

@@ -47,14 +47,15 @@ const retryOutput = (kind: AnswerKind): Output => ({
   key: `rfl:retry.${kind}`,
   params: { max: MAX_ANSWER },
   choices: [skip, back],
+  expects: 'text',
 });
 
 /** A question; asked again (after Back) it shows the answer so far and lets the person keep it. */
 function question(field: Field, index: number, answers: Answers | undefined): Output {
   const ask = { key: `rfl:ask.${field}`, params: { step: index + 1, total: TOTAL } };
   const answer = answers?.[field];
-  if (answer === undefined) return { ...ask, choices: [skip, back] };
-  return { key: 'rfl:askAgain', params: { question: ask, answer }, choices: [keep, skip, back] };
+  if (answer === undefined) return { ...ask, choices: [skip, back], expects: 'text' };
+  return { key: 'rfl:askAgain', params: { question: ask, answer }, choices: [keep, skip, back], expects: 'text' };
 }
 
 /**

@@ -7,7 +7,7 @@ import type { KeyedLock } from './lock';
 import { errorFields, hashKey, type Logger } from './logger';
 import { FlowRunner, MENU_FLOW, StaleFlowError, type FlowRegistry } from './flows';
 import { RecordError, newRecord, parseRecord, type ConversationRecord } from './record';
-import { choicesOf, matchChoice, render } from './render';
+import { currentChoices, matchChoice, render } from './render';
 import { commands } from './steps/commands';
 import { safety } from './steps/safety';
 import { flowStep } from './steps/flow';
@@ -101,7 +101,7 @@ export class Engine {
       if (turn.erase) return this.erase(msg, channel, turn.record, replies, log);
       const record: ConversationRecord = {
         ...turn.record,
-        choices: turn.outputs.some((o) => o.choices?.length) ? choicesOf(turn.outputs) : turn.record.choices,
+        choices: currentChoices(turn.outputs) ?? turn.record.choices,
         updatedAt: started,
       };
       const result = await store.commitTurn({
@@ -144,7 +144,10 @@ export class Engine {
 
   /** Runs the chain: the one place a failing turn turns into an apology and the menu. */
   private async run(turn: Turn): Promise<void> {
-    const matched = turn.payload === undefined ? matchChoice(turn.text, turn.record.choices, turn.locale, turn.tr) : undefined;
+    const matched =
+      turn.payload === undefined
+        ? matchChoice(turn.text, turn.record.choices, turn.locale, turn.tr, { numbers: !turn.expectsText })
+        : undefined;
     if (matched) turn.payload = matched.payload;
     const before = structuredClone(turn.record);
     try {

@@ -32,6 +32,7 @@ const StoredOutputSchema = z.object({
     .optional(),
   links: z.array(z.object({ label: z.string(), url: z.string(), params: ParamsSchema.optional() })).optional(),
   aside: z.boolean().optional(),
+  expects: z.literal('text').optional(),
 });
 
 export const CURRENT_RECORD_VERSION = 1;

@@ -14,11 +14,7 @@ export function render(
   tr: Translator,
 ): OutboundMessage[] {
   const dir = tr.dir(locale);
-  // Numbers run on across the messages of one turn, the order matchChoice reads them in.
-  let offset = 0;
   return outputs.flatMap((output) => {
-    const first = offset + 1;
-    offset += output.choices?.length ?? 0;
     let text = tr.t(output.key, locale, output.params);
     const labels = (output.choices ?? []).map((c) => tr.t(c.label, locale, c.params));
     const asButtons =
@@ -26,7 +22,7 @@ export function render(
       labels.length > 0 &&
       labels.length <= caps.maxButtons &&
       labels.every((l) => l.length <= caps.maxButtonLabel);
-    if (labels.length > 0 && !asButtons) text += '\n\n' + numberedList(labels, first);
+    if (labels.length > 0 && !asButtons) text += '\n\n' + numberedList(labels);
 
     const links = (output.links ?? []).map((l) => ({ label: tr.t(l.label, locale, l.params), url: l.url }));
     if (links.length > 0 && !caps.linkButtons) {
@@ -46,8 +42,8 @@ export function render(
   });
 }
 
-export function numberedList(labels: readonly string[], first = 1): string {
-  return labels.map((label, i) => `${first + i}. ${label}`).join('\n');
+export function numberedList(labels: readonly string[]): string {
+  return labels.map((label, i) => `${i + 1}. ${label}`).join('\n');
 }
 
 /** Splits at line boundaries, then at spaces, and only as a last resort inside a word. */
@@ -67,9 +63,18 @@ export function splitText(text: string, max: number): string[] {
   return parts;
 }
 
-/** All choices a prompt offered, in the order they were numbered. */
-export function choicesOf(prompt: readonly Output[]): Choice[] {
-  return prompt.flatMap((o) => o.choices ?? []);
+/**
+ * The choices a typed answer refers to: those of the last message that offered
+ * any. It is the question the person is answering, and each message numbers
+ * its own choices from 1 (an earlier "Change language" button is also a word
+ * command, so nothing is lost by not numbering it on).
+ */
+export function currentChoices(outputs: readonly Output[]): Choice[] | undefined {
+  for (let i = outputs.length - 1; i >= 0; i--) {
+    const choices = outputs[i]!.choices;
+    if (choices && choices.length > 0) return choices;
+  }
+  return undefined;
 }
 
 /** Letters and digits only, lower-cased: "Next ➜" and "next" are the same answer. */
@@ -90,10 +95,11 @@ export function matchChoice(
   choices: readonly Choice[],
   locale: string,
   tr: Translator,
+  options: { numbers: boolean } = { numbers: true },
 ): Choice | undefined {
   const typed = normalise(text);
   if (typed === '') return undefined;
-  if (/^\d{1,2}$/.test(typed)) return choices[Number(typed) - 1];
+  if (/^\d{1,2}$/.test(typed)) return options.numbers ? choices[Number(typed) - 1] : undefined;
   const locales = locale === 'en' ? ['en'] : [locale, 'en'];
   for (const lng of locales) {
     const hit = choices.find((c) => normalise(tr.t(c.label, lng, c.params)) === typed);

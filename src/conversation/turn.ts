@@ -44,6 +44,11 @@ export class Turn {
     return (this.msg.text ?? '').trim();
   }
 
+  /** Whether the current step asked for typed text rather than a choice. */
+  get expectsText(): boolean {
+    return this.record.prompt.some((o) => o.expects === 'text');
+  }
+
   env(): FlowEnv {
     return { locale: this.record.locale, country: this.record.country.current, origin: this.record.country.origin };
   }

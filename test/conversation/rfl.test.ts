@@ -263,15 +263,20 @@ describe('rfl flow through the engine', () => {
     expect(replies[0]?.text).toContain(`• Name: ${name}`);
   });
 
-  it('gives emergency numbers first when the person signals danger, then carries on with the question', async () => {
+  it('gives emergency numbers first when the person signals danger, and still takes the answer', async () => {
     const bot = await atFirstQuestion();
     await bot.send('Maria Santos Cruz');
-    const sos = await bot.send('help me');
-    expect(keysOf(sos)[0]).toBe('common:emergency.single');
+    await bot.send('34');
+    await bot.send('Riyadh');
+    await bot.send('March 2024');
+    // An answer that happens to hold a danger word is an answer, and also brings the numbers.
+    const sos = await bot.send('We lost contact after an emergency at her workplace');
+    expect(keysOf(sos)).toEqual(['common:emergency.single', 'rfl:ask.relationship']);
     expect(sos[0]?.text).toContain('999');
     expect(await requests(bot)).toEqual([]);
-    expect(keysOf(await bot.send('help'))).toEqual(['common:help', 'rfl:ask.ageOrBirthDate']);
-    expect(keysOf(await bot.send('34'))).toEqual(['rfl:ask.lastPlace']);
+    // A message that is only the alarm is an alarm, never taken as the answer.
+    expect(keysOf(await bot.send('help me'))).toEqual(['common:emergency.single', 'safety:offer']);
+    expect(keysOf(await bot.send('help'))).toEqual(['common:help', 'rfl:ask.relationship']);
   });
 
   it('says the question again after help and after a change of language', async () => {
@@ -287,8 +292,13 @@ describe('rfl flow through the engine', () => {
     const bot = await atFirstQuestion({ capabilities: { buttons: false } });
     const replies = await bot.send('Maria Santos Cruz');
     expect(replies[0]?.text.endsWith(`\n\n1. ${english('rfl:choice.skip')}\n2. ${english('common:choice.back')}`)).toBe(true);
-    expect(keysOf(await bot.send('1'))).toEqual(['rfl:ask.lastPlace']);
-    expect(keysOf(await bot.send('2'))).toEqual(['rfl:ask.ageOrBirthDate']);
+    // A number typed at a question that wants text is the answer (an age of 2), not choice 2.
+    expect(keysOf(await bot.send('2'))).toEqual(['rfl:ask.lastPlace']);
+    expect((await bot.record())?.flow?.snapshot).toMatchObject({ context: { answers: { ageOrBirthDate: '2' } } });
+    // The choices still work by their label.
+    const back = await bot.send(english('common:choice.back'));
+    expect((await bot.record())?.flow?.snapshot).toMatchObject({ value: 'ageOrBirthDate' });
+    expect(back[0]?.text).toContain(english('rfl:choice.keep'));
   });
 
   it('opens a person to talk to from the explanation', async () => {

@@ -4,20 +4,25 @@ import { normalise } from '../render';
 import type { Middleware, Turn } from '../turn';
 
 /**
- * Whether a message signals danger. Words are data (`safety:words` in every
- * locale, romanised forms too) and are looked for in every language at once,
- * as whole words anywhere in the message. A choice the person picked (a
- * button, its number or its exact label, such as "Family emergency") is a
- * choice, not an alarm.
+ * Whether a message signals danger: `alarm` when it is nothing but a danger
+ * word, `mention` when one stands among other words. Words are data
+ * (`safety:words` in every locale, romanised forms too), looked for in every
+ * language at once, as whole words. A choice the person picked (a button, its
+ * number or its exact label, such as "Family emergency") is a choice.
  */
-export function signalsDanger(turn: Turn): boolean {
-  if (turn.payload === 'cmd.sos') return true;
+export function signalsDanger(turn: Turn): 'alarm' | 'mention' | false {
+  if (turn.payload === 'cmd.sos') return 'alarm';
   if (turn.payload !== undefined) return false;
-  const typed = ` ${normalise(turn.text)} `;
-  if (typed.trim() === '') return false;
-  return turn.tr.locales.some((locale) =>
-    turn.tr.list('safety:words', locale).some((word) => typed.includes(` ${normalise(word)} `)),
-  );
+  const typed = normalise(turn.text);
+  if (typed === '') return false;
+  let found: 'alarm' | 'mention' | false = false;
+  for (const locale of turn.tr.locales) {
+    for (const word of turn.tr.list('safety:words', locale).map(normalise)) {
+      if (typed === word) return 'alarm';
+      if (` ${typed} `.includes(` ${word} `)) found = 'mention';
+    }
+  }
+  return found;
 }
 
 /**
@@ -27,9 +32,14 @@ export function signalsDanger(turn: Turn): boolean {
  */
 export function safety(countries: CountryLookup): Middleware {
   return async (turn, next) => {
-    if (!signalsDanger(turn)) return next();
+    const danger = signalsDanger(turn);
+    if (!danger) return next();
     turn.log.info({ event: 'sos', country: turn.record.country.current ?? null });
     turn.say(emergencyOutput(countries, turn.record.country.current));
+    // An answer to a typed question that mentions danger ("we lost contact in
+    // an emergency") is still an answer: the numbers first, then the flow takes
+    // it. A message that is nothing but the alarm is never taken as an answer.
+    if (danger === 'mention' && turn.expectsText) return next();
     turn.say({
       key: 'safety:offer',
       choices: [
