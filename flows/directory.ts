@@ -29,11 +29,15 @@ export interface CountryView {
     single?: string;
     others: LineView[];
   };
-  nationalSociety?: { name: string; website?: string; phone?: NumberView };
+  /** `movementMember: false` where the body is not a recognised Red Cross / Red Crescent society. */
+  nationalSociety?: { name: string; website?: string; phone?: NumberView; movementMember?: boolean };
   passportLaw?: { forbidden: boolean; verified: boolean; laws: string[] };
   /** Where a worker in this country can complain about work. */
   labourLines: LineView[];
-  /** For a country of origin: its agency for overseas workers and its help lines. */
+  /**
+   * For a country of origin: its agency for overseas workers and its help
+   * lines. Websites appear only where a source confirmed them.
+   */
   origin?: { agency: string; website?: string; lines: LineView[] };
 }
 

@@ -1,54 +1,67 @@
 import { setup } from 'xstate';
 import { flowActions, type FlowDefinition, type FlowEvent, type FlowInput, type Output } from '../types';
-import { TOPICS, topicLabel, topicPayload, type Topic } from './topics';
+import { AUDIENCES, AUDIENCE_TOPICS, findTopic, topicChoice, type Audience, type TopicId } from './topics';
 
 /** Bump when a change would break stored snapshots (a state renamed or removed). */
-export const MENU_VERSION = 1;
+export const MENU_VERSION = 2;
 
-/**
- * The topic list as one prompt. Built from a list rather than from TOPICS
- * directly so that a later audience-first menu ("I am abroad", "I am preparing
- * to leave", "my family member is abroad") can offer a subset per audience.
- */
-export function topicPrompt(topics: readonly Topic[]): Output {
-  return {
-    key: 'menu:prompt',
-    choices: topics.map((t) => ({ label: topicLabel(t), payload: topicPayload(t) })),
-  };
+const back = { label: 'common:choice.back', payload: 'nav.back' };
+
+/** The first screen: danger in one tap, then who the person is. */
+export const rootPrompt: Output = {
+  key: 'menu:prompt',
+  choices: [
+    topicChoice('danger'),
+    ...AUDIENCES.map((a) => ({ label: `menu:audience.${a}`, payload: `menu.audience:${a}` })),
+  ],
+};
+
+export function topicPrompt(audience: Audience, topics: readonly TopicId[] = AUDIENCE_TOPICS[audience]): Output {
+  return { key: `menu:topicsFor.${audience}`, choices: [...topics.map(topicChoice), back] };
 }
 
-const topicOf = (event: FlowEvent): Topic | undefined =>
-  'value' in event ? TOPICS.find((t) => t.id === event.value) : undefined;
+const audienceState = (audience: Audience) => ({
+  entry: { type: 'say' as const, params: topicPrompt(audience) },
+  on: { 'nav.back': { target: 'root' } },
+});
+
+const topicOf = (event: FlowEvent) => findTopic('value' in event ? event.value : undefined);
 
 export const menuMachine = setup({
   types: { events: {} as FlowEvent, input: {} as FlowInput },
   actions: flowActions,
   guards: {
-    isBuiltTopic: ({ event }) => topicOf(event)?.flow !== undefined,
-    isKnownTopic: ({ event }) => topicOf(event) !== undefined,
+    isTopic: ({ event }) => topicOf(event) !== undefined,
+    isAbroad: ({ event }) => 'value' in event && event.value === 'abroad',
+    isPreparing: ({ event }) => 'value' in event && event.value === 'preparing',
+    isFamily: ({ event }) => 'value' in event && event.value === 'family',
   },
 }).createMachine({
   id: 'menu',
-  initial: 'choosing',
+  initial: 'root',
+  // Any topic opens from any screen of the menu, so a button from an earlier
+  // menu message still works after the person has moved on.
+  on: {
+    'topic.open': {
+      guard: 'isTopic',
+      actions: { type: 'startFlow', params: ({ event }) => ({ flow: topicOf(event)!.flow }) },
+    },
+  },
   states: {
-    choosing: {
-      entry: { type: 'say', params: topicPrompt(TOPICS) },
+    // No `nav.back` here: the engine answers `back` with the menu, which is this screen.
+    root: {
+      entry: { type: 'say', params: rootPrompt },
       on: {
-        'topic.open': [
-          {
-            guard: 'isBuiltTopic',
-            actions: { type: 'startFlow', params: ({ event }) => ({ flow: topicOf(event)!.flow! }) },
-          },
-          {
-            // Re-entering says the menu again after the aside, so the choices stay on screen.
-            guard: 'isKnownTopic',
-            target: 'choosing',
-            reenter: true,
-            actions: { type: 'say', params: { key: 'menu:comingSoon', aside: true } },
-          },
+        'menu.audience': [
+          { guard: 'isAbroad', target: 'abroad' },
+          { guard: 'isPreparing', target: 'preparing' },
+          { guard: 'isFamily', target: 'family' },
         ],
       },
     },
+    abroad: audienceState('abroad'),
+    preparing: audienceState('preparing'),
+    family: audienceState('family'),
   },
 });
 

@@ -10,7 +10,6 @@ import { PACKING_STEPS } from './steps';
 const texts: [string, string][] = [
   ...['intro', ...PACKING_STEPS, 'done'].map((k): [string, string] => [k, english(`packing:${k}`, { step: 1, total: PACKING_STEPS.length })]),
   ['menu:prompt', english('menu:prompt')],
-  ['menu:comingSoon', english('menu:comingSoon')],
   ...TOPICS.map((t): [string, string] => [t.id, english(`menu:topics.${t.id}`)]),
 ];
 

@@ -32,7 +32,8 @@ function view(directory: Directory, c: Country): CountryView {
     ...(society && {
       nationalSociety: {
         name: society.name.value,
-        ...(society.website && { website: society.website.value }),
+        ...(society.website?.verified && { website: society.website.value }),
+        ...(society.movementMember && { movementMember: society.movementMember.value }),
         ...(society.phone && { phone: { number: society.phone.value, verified: society.phone.verified } }),
       },
     }),
@@ -47,7 +48,7 @@ function view(directory: Directory, c: Country): CountryView {
     ...(agency && {
       origin: {
         agency: agency.name.value,
-        ...(agency.website && { website: agency.website.value }),
+        ...(agency.website?.verified && { website: agency.website.value }),
         lines: directory.originLinesFor(c.code).map(line),
       },
     }),
@@ -57,7 +58,9 @@ function view(directory: Directory, c: Country): CountryView {
 /** The directory as flows see it: display-ready, computed once at start-up. */
 export function countryLookup(directory: Directory): CountryLookup {
   const views = new Map(directory.all().map((c) => [c.code, view(directory, c)]));
-  const pick = (countries: Country[]) => countries.map((c) => views.get(c.code)!);
+  // In menus by English name, the order people scan a list in.
+  const pick = (countries: Country[]) =>
+    countries.map((c) => views.get(c.code)!).sort((a, b) => a.name.localeCompare(b.name, 'en'));
   const destinations = pick(directory.destinations());
   const origins = pick(directory.origins());
   return {

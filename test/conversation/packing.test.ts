@@ -7,11 +7,22 @@ const stepKeys = PACKING_STEPS.map((s) => `packing:${s}`);
 /** A step's choices as a channel without (enough) buttons shows them. */
 const stepList = ['next', 'back', 'menu'].map((c, i) => `${i + 1}. ${english(`common:choice.${c}`)}`).join('\n');
 
+/**
+ * Greets a new bot, skips where the person is, and opens the packing topic
+ * the way a person would: "preparing to go abroad", then the topic.
+ */
+async function openPacking(bot: TestBot) {
+  await bot.send('hi');
+  await bot.press('situation.skip');
+  await bot.press('situation.skip');
+  await bot.press('menu.audience:preparing');
+  return bot.press('topic.open:packing');
+}
+
 /** A bot that has been greeted and has opened the packing topic. */
 async function inPacking(options?: TestBotOptions): Promise<TestBot> {
   const bot = createTestBot(options);
-  await bot.send('hi');
-  await bot.press('topic.open:packing');
+  await openPacking(bot);
   return bot;
 }
 
@@ -26,8 +37,7 @@ async function atStep(index: number, options?: TestBotOptions): Promise<TestBot>
 describe('packing flow through the engine', () => {
   it('asks first whether to show the checklist, with Yes and Main menu', async () => {
     const bot = createTestBot();
-    await bot.send('hi');
-    const replies = await bot.press('topic.open:packing');
+    const replies = await openPacking(bot);
     expect(replies).toContainKey('packing:intro', { total: TOTAL });
     expect(buttonsOf(replies)).toEqual([
       { label: english('common:choice.yes'), payload: 'answer.yes' },
@@ -132,8 +142,7 @@ describe('packing flow through the engine', () => {
 
   it('uses buttons for two choices and a numbered list for three on a channel with two buttons at most', async () => {
     const bot = createTestBot({ capabilities: { maxButtons: 2 } });
-    await bot.send('hi');
-    const [intro] = await bot.press('topic.open:packing');
+    const [intro] = await openPacking(bot);
     expect(intro?.buttons?.map((b) => b.payload)).toEqual(['answer.yes', 'cmd.menu']);
 
     const [step] = await bot.press('answer.yes');

@@ -46,6 +46,19 @@ describe('SqliteStore on disk', () => {
     return s;
   };
 
+  /**
+   * Adds a trigger while no store has the file open, then opens a store:
+   * the store then prepares its statements against the schema with the
+   * trigger, rather than relying on noticing another connection's change.
+   */
+  const storeWithTrigger = async (sql: string, before?: (s: SqliteStore) => Promise<void>): Promise<SqliteStore> => {
+    const first = store();
+    if (before) await before(first);
+    await first.close();
+    inspect().exec(sql);
+    return store();
+  };
+
   beforeEach(async () => {
     ({ dir, remove } = await tempDir());
     file = join(dir, 'data', 'store.db');
@@ -129,8 +142,7 @@ describe('SqliteStore on disk', () => {
   });
 
   it('rolls back the whole turn when a write fails halfway through', async () => {
-    const s = store();
-    inspect().exec(
+    const s = await storeWithTrigger(
       `CREATE TRIGGER refuse_boom BEFORE INSERT ON outbox WHEN NEW.message = '"boom"'
        BEGIN SELECT RAISE(ABORT, 'boom refused'); END`,
     );
@@ -143,8 +155,7 @@ describe('SqliteStore on disk', () => {
   });
 
   it('rolls back the whole turn when a submission cannot be written', async () => {
-    const s = store();
-    inspect().exec(
+    const s = await storeWithTrigger(
       `CREATE TRIGGER refuse_boom BEFORE INSERT ON submissions WHEN NEW.kind = 'boom'
        BEGIN SELECT RAISE(ABORT, 'boom refused'); END`,
     );
@@ -162,11 +173,12 @@ describe('SqliteStore on disk', () => {
   });
 
   it('erases a user all or nothing', async () => {
-    const s = store();
-    await s.commitTurn({ ...commit('m1', ['reply']), submissions: [{ kind: 'rfl', data: {} }] });
-    inspect().exec(
+    const s = await storeWithTrigger(
       `CREATE TRIGGER keep_conversations BEFORE DELETE ON conversations
        BEGIN SELECT RAISE(ABORT, 'erase refused'); END`,
+      async (first) => {
+        await first.commitTurn({ ...commit('m1', ['reply']), submissions: [{ kind: 'rfl', data: {} }] });
+      },
     );
 
     await expect(s.deleteUser('web', 'u1')).rejects.toThrow('erase refused');

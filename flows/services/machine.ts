@@ -1,0 +1,66 @@
+import { enqueueActions, setup } from 'xstate';
+import type { FlowDeps } from '../directory';
+import { onwardChoice, openOnward, type Onward } from '../menu/onward';
+import { countryName } from '../shared/numbers';
+import { flowActions, type FlowDefinition, type FlowEnv, type FlowEvent, type FlowInput, type Output } from '../types';
+import { SOCIETY_NOTES } from './notes';
+import { countriesOf, societyLines } from './society';
+
+/** Bump when a change would break stored snapshots (a state renamed or removed). */
+export const SERVICES_VERSION = 1;
+
+const ONWARD: readonly Onward[] = ['rfl', 'wellbeing', 'firstAid'];
+
+const intro: Output = { key: 'services:intro' };
+const next: Output = {
+  key: 'services:next',
+  choices: [...ONWARD.map(onwardChoice), { label: 'common:choice.menu', payload: 'cmd.menu' }],
+};
+
+/**
+ * What the Red Cross and Red Crescent offer migrants and their families, then
+ * the societies where the person is and where they are from, with what is
+ * known about each. Without a country, the person is asked to say where they
+ * are, since the contacts depend on it.
+ */
+export function createServicesFlow(deps: FlowDeps): FlowDefinition {
+  const aboutCountries = (env: Pick<FlowEnv, 'country' | 'origin'>): Output[] => {
+    const countries = countriesOf(deps.countries, env);
+    if (countries.length === 0) {
+      return [{ key: 'services:noCountry', choices: [{ label: 'common:choice.country', payload: 'cmd.country' }] }];
+    }
+    const notes = countries
+      .filter((c) => SOCIETY_NOTES.has(c.code))
+      .map((c): Output => ({
+        key: `services:notes.${c.code}`,
+        params: { country: countryName(c.code), society: c.nationalSociety?.name ?? '' },
+      }));
+    return [...notes, { key: 'services:societies', params: { lines: countries.flatMap(societyLines) } }];
+  };
+
+  const machine = setup({
+    types: { events: {} as FlowEvent, input: {} as FlowInput, context: {} as Pick<FlowEnv, 'country' | 'origin'> },
+    actions: flowActions,
+  }).createMachine({
+    id: 'services',
+    initial: 'shown',
+    context: ({ input }) => ({ country: input.env.country, origin: input.env.origin }),
+    states: {
+      // No `nav.back`: the engine answers `back` with the menu this topic came from.
+      shown: {
+        entry: [
+          { type: 'say', params: intro },
+          enqueueActions(({ context, enqueue }) => {
+            for (const output of aboutCountries(context)) enqueue({ type: 'say', params: output });
+          }),
+          { type: 'say', params: next },
+        ],
+        on: {
+          'topic.open': openOnward(ONWARD),
+        },
+      },
+    },
+  });
+
+  return { id: 'services', version: SERVICES_VERSION, machine };
+}
