@@ -51,6 +51,8 @@ export interface Output {
    * brings the emergency numbers without swallowing the answer.
    */
   expects?: 'text';
+  /** Said in this language instead of the person's (the English half of a two-language notice). */
+  locale?: string;
 }
 
 /**

@@ -8,7 +8,7 @@ import { sqlitePath, type Config } from './config/env';
 import type { ChannelPort } from './conversation/channel';
 import { Engine } from './conversation/engine';
 import { FlowRegistry } from './conversation/flows';
-import { Translator, loadLocaleResources } from './conversation/i18n';
+import { Translator, loadLocaleResources, loadLocaleStatus } from './conversation/i18n';
 import { MemoryLock } from './conversation/lock';
 import { flowDeps } from './flow-deps';
 import { buildHttpServer } from './http/server';
@@ -54,7 +54,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     lock: new MemoryLock(),
     flows: new FlowRegistry(createFlows(deps)),
     countries: deps.countries,
-    tr: new Translator(loadLocaleResources(join(ROOT, 'locales'))),
+    tr: new Translator(loadLocaleResources(join(ROOT, 'locales')), loadLocaleStatus(join(ROOT, 'locales'))),
     channels,
     log,
   });

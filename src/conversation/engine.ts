@@ -9,6 +9,7 @@ import { FlowRunner, MENU_FLOW, StaleFlowError, type FlowRegistry } from './flow
 import { RecordError, newRecord, parseRecord, type ConversationRecord } from './record';
 import { currentChoices, matchChoice, render } from './render';
 import { commands } from './steps/commands';
+import { detectLanguage, offerScriptSwitch } from './steps/language';
 import { safety } from './steps/safety';
 import { flowStep } from './steps/flow';
 import { welcome } from './steps/welcome';
@@ -61,10 +62,12 @@ export class Engine {
     this.runner = new FlowRunner(opts.flows);
     this.clock = opts.clock ?? Date.now;
     this.chain = compose([
+      detectLanguage(),
       safety(opts.countries),
       ...(opts.before ?? []),
       welcome(this.runner),
       commands(this.runner),
+      offerScriptSwitch(),
       flowStep(this.runner),
     ]);
   }

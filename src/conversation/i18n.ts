@@ -6,6 +6,17 @@ import type { Params } from '../../flows/types';
 
 export const FALLBACK_LOCALE = 'en';
 
+/** Whether a fluent speaker has reviewed a language's files, from locales/status.json. */
+export const LocaleStatusSchema = z.record(z.string(), z.enum(['reviewed', 'draft']));
+export type LocaleStatus = z.infer<typeof LocaleStatusSchema>;
+
+export function loadLocaleStatus(dir: string): LocaleStatus {
+  const path = join(dir, 'status.json');
+  const parsed = LocaleStatusSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  if (!parsed.success) throw new Error(`${path}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  return parsed.data;
+}
+
 // A locale file is nested objects of strings; arrays hold word lists (commands).
 type LocaleTree = { [key: string]: string | string[] | LocaleTree };
 const LocaleTreeSchema: z.ZodType<LocaleTree> = z.lazy(() =>
@@ -42,8 +53,15 @@ export class Translator {
   private readonly i18n: I18nInstance;
   readonly locales: readonly string[];
 
-  constructor(resources: Resource) {
+  constructor(
+    resources: Resource,
+    private readonly status: LocaleStatus = {},
+  ) {
     this.locales = Object.keys(resources);
+    const unlisted = this.locales.filter((l) => status[l] === undefined);
+    if (Object.keys(status).length > 0 && unlisted.length > 0) {
+      throw new Error(`locales/status.json does not list: ${unlisted.join(', ')}`);
+    }
     this.i18n = i18next.createInstance();
     void this.i18n.init({
       resources,
@@ -67,12 +85,16 @@ export class Translator {
     return this.i18n.t(key, { ...this.resolve(params, locale), lng: locale });
   }
 
-  /** Translates nested phrases, so i18next only ever sees strings and numbers. */
+  /**
+   * Translates nested phrases, so i18next only ever sees strings. Plain
+   * values (numbers, URLs, names) are isolated in right-to-left languages.
+   */
   private resolve(params: Params | undefined, locale: string): Record<string, string | number> | undefined {
     if (!params) return undefined;
+    const rtl = this.dir(locale) === 'rtl';
     const out: Record<string, string | number> = {};
     for (const [name, value] of Object.entries(params)) {
-      if (typeof value === 'string' || typeof value === 'number') out[name] = value;
+      if (typeof value === 'string' || typeof value === 'number') out[name] = rtl ? `\u2068${value}\u2069` : value;
       else if (Array.isArray(value)) out[name] = value.map((p) => this.t(p.key, locale, p.params)).join('\n');
       else out[name] = this.t(value.key, locale, value.params);
     }
@@ -87,6 +109,11 @@ export class Translator {
 
   dir(locale: string): 'ltr' | 'rtl' {
     return this.i18n.dir(locale);
+  }
+
+  /** Not yet reviewed by a fluent speaker: the person is told once. */
+  isDraft(locale: string): boolean {
+    return this.status[locale] === 'draft';
   }
 
   isSupported(locale: string): boolean {

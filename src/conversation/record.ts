@@ -33,9 +33,10 @@ const StoredOutputSchema = z.object({
   links: z.array(z.object({ label: z.string(), url: z.string(), params: ParamsSchema.optional() })).optional(),
   aside: z.boolean().optional(),
   expects: z.literal('text').optional(),
+  locale: z.string().optional(),
 });
 
-export const CURRENT_RECORD_VERSION = 1;
+export const CURRENT_RECORD_VERSION = 2;
 
 export const ConversationRecordSchema = z.object({
   version: z.literal(CURRENT_RECORD_VERSION),
@@ -55,6 +56,8 @@ export const ConversationRecordSchema = z.object({
   choices: z.array(z.object({ label: z.string(), payload: z.string(), params: ParamsSchema.optional() })),
   /** Messages in a row that nothing understood. */
   misses: z.number().int().nonnegative(),
+  /** Draft languages whose "this translation is new" notice was already said. */
+  notices: z.array(z.string()),
   caseId: z.string().optional(),
   createdAt: z.number().int(),
   updatedAt: z.number().int(),
@@ -72,6 +75,7 @@ export function newRecord(ref: ConversationRef, locale: string, now: number): Co
     prompt: [],
     choices: [],
     misses: 0,
+    notices: [],
     createdAt: now,
     updatedAt: now,
   };
@@ -80,9 +84,12 @@ export function newRecord(ref: ConversationRef, locale: string, now: number): Co
 /**
  * One function per past version, each lifting a record by one version. A
  * record is migrated on read and saved in the current shape on the next turn.
- * Version 1 is the first, so the table is empty; keep every entry forever.
+ * Keep every entry forever: a record may sleep for years between two messages.
  */
-const migrations: Record<number, (old: Record<string, unknown>) => Record<string, unknown>> = {};
+const migrations: Record<number, (old: Record<string, unknown>) => Record<string, unknown>> = {
+  // 1 → 2: the draft-translation notice is remembered per language.
+  1: (old) => ({ ...old, version: 2, notices: [] }),
+};
 
 export class RecordError extends Error {
   constructor(message: string, override readonly cause?: unknown) {

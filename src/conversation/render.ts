@@ -13,10 +13,11 @@ export function render(
   caps: Capabilities,
   tr: Translator,
 ): OutboundMessage[] {
-  const dir = tr.dir(locale);
   return outputs.flatMap((output) => {
-    let text = tr.t(output.key, locale, output.params);
-    const labels = (output.choices ?? []).map((c) => tr.t(c.label, locale, c.params));
+    const lng = output.locale ?? locale;
+    const dir = tr.dir(lng);
+    let text = tr.t(output.key, lng, output.params);
+    const labels = (output.choices ?? []).map((c) => tr.t(c.label, lng, c.params));
     const asButtons =
       caps.buttons &&
       labels.length > 0 &&
@@ -24,15 +25,15 @@ export function render(
       labels.every((l) => l.length <= caps.maxButtonLabel);
     if (labels.length > 0 && !asButtons) text += '\n\n' + numberedList(labels);
 
-    const links = (output.links ?? []).map((l) => ({ label: tr.t(l.label, locale, l.params), url: l.url }));
+    const links = (output.links ?? []).map((l) => ({ label: tr.t(l.label, lng, l.params), url: l.url }));
     if (links.length > 0 && !caps.linkButtons) {
-      text += '\n\n' + links.map((l) => `${l.label}: ${l.url}`).join('\n');
+      text += '\n\n' + links.map((l) => `${l.label}: ${isolate(l.url, dir)}`).join('\n');
     }
 
     const parts = splitText(text, caps.maxTextLength);
     return parts.map((part, i): OutboundMessage => {
       const last = i === parts.length - 1;
-      const message: OutboundMessage = { text: part, locale, dir };
+      const message: OutboundMessage = { text: part, locale: lng, dir };
       if (last && asButtons) {
         message.buttons = (output.choices ?? []).map((c, j) => ({ label: labels[j] ?? c.label, payload: c.payload }));
       }
@@ -40,6 +41,14 @@ export function render(
       return message;
     });
   });
+}
+
+/**
+ * In right-to-left text, a number, URL or Latin name is wrapped in Unicode
+ * isolates (FSI … PDI) so that chat apps do not reorder its characters.
+ */
+export function isolate(value: string, dir: 'ltr' | 'rtl'): string {
+  return dir === 'rtl' ? `\u2068${value}\u2069` : value;
 }
 
 export function numberedList(labels: readonly string[]): string {

@@ -12,6 +12,7 @@ import { MemoryStore } from '../../src/store/memory';
 import type { Store } from '../../src/store/store';
 import { BUTTON_CHANNEL, RecordingChannel } from './channel';
 import { translator } from './english';
+import type { Translator } from '../../src/conversation/i18n';
 
 export interface TestBotOptions {
   /** Overrides of the `test` channel's capabilities (default: buttons, up to 10). */
@@ -23,6 +24,8 @@ export interface TestBotOptions {
   before?: readonly Middleware[];
   conversationId?: string;
   userId?: string;
+  /** A translator with locales/status.json, for tests of draft-language notices. */
+  tr?: Translator;
 }
 
 export interface TestBot {
@@ -59,7 +62,7 @@ export function createTestBot(options: TestBotOptions = {}): TestBot {
     lock: new MemoryLock(),
     flows: new FlowRegistry(options.flows ?? allFlows),
     countries: testDeps.countries,
-    tr: translator,
+    tr: options.tr ?? translator,
     channels: [channel],
     log: silentLogger,
     before: options.before,

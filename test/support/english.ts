@@ -1,13 +1,15 @@
 import { join } from 'node:path';
 import type { Params } from '../../flows/types';
 import type { OutboundMessage } from '../../src/conversation/channel';
-import { Translator, loadLocaleResources } from '../../src/conversation/i18n';
+import { Translator, loadLocaleResources, loadLocaleStatus } from '../../src/conversation/i18n';
 
 export const LOCALES_DIR = join(__dirname, '..', '..', 'locales');
 
 /** The real locale files, loaded once per test file. */
 export const resources = loadLocaleResources(LOCALES_DIR);
 export const translator = new Translator(resources);
+/** The same, knowing which languages are drafts, as the app runs. */
+export const statusTranslator = new Translator(resources, loadLocaleStatus(LOCALES_DIR));
 
 /** A locale key as English text, rendered by the real translator (nesting and all). */
 export function english(key: string, params?: Params): string {

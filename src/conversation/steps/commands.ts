@@ -1,6 +1,7 @@
 import { MENU_FLOW, type FlowRunner } from '../flows';
 import { normalise } from '../render';
 import type { Middleware, Turn } from '../turn';
+import { chooseLanguage, typedLanguage } from './language';
 
 export const COMMANDS = ['menu', 'back', 'help', 'language', 'country', 'erase', 'stop'] as const;
 
@@ -61,12 +62,10 @@ export function commands(flows: FlowRunner): Middleware {
       repeatPrompt(turn, flows);
       return;
     }
-    if (payload?.startsWith('lang.set:')) {
-      const locale = payload.slice('lang.set:'.length);
-      if (!turn.tr.isSupported(locale)) return next();
-      turn.record.locale = locale;
-      turn.record.localeSource = 'chosen';
-      turn.say({ key: 'common:languageSet' });
+    const chosen = payload?.startsWith('lang.set:') ? payload.slice('lang.set:'.length) : typedLanguage(turn);
+    if (chosen !== undefined) {
+      if (!turn.tr.isSupported(chosen)) return next();
+      chooseLanguage(turn, chosen);
       repeatPrompt(turn, flows);
       return;
     }

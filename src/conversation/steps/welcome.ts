@@ -1,5 +1,6 @@
 import { MENU_FLOW, type FlowRunner } from '../flows';
 import { SITUATION_FLOW } from './commands';
+import { noticeDraft } from './language';
 import type { Middleware } from '../turn';
 
 /**
@@ -16,6 +17,7 @@ export function welcome(flows: FlowRunner): Middleware {
       params: { language: turn.tr.t(`languages:${turn.locale}`, turn.locale) },
       choices: [{ label: 'common:choice.language', payload: 'cmd.language' }],
     });
+    noticeDraft(turn);
     flows.start(turn, flows.has(SITUATION_FLOW) ? SITUATION_FLOW : MENU_FLOW);
   };
 }

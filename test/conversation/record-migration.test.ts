@@ -1,0 +1,33 @@
+import { CURRENT_RECORD_VERSION, RecordError, parseRecord } from '../../src/conversation/record';
+
+const v1 = {
+  version: 1,
+  ref: { channel: 'webchat', conversationId: 'c1', userId: 'c1' },
+  locale: 'fil',
+  localeSource: 'chosen',
+  country: { current: 'HK', origin: 'PH' },
+  flow: { id: 'packing', version: 1, snapshot: { status: 'active', value: 'copies', context: {} } },
+  prompt: [{ key: 'packing:copies', params: { step: 2, total: 8 } }],
+  choices: [{ label: 'common:choice.next', payload: 'nav.next' }],
+  misses: 0,
+  createdAt: 1,
+  updatedAt: 2,
+};
+
+describe('stored conversation records', () => {
+  it('are migrated from version 1 on read, keeping everything', () => {
+    const record = parseRecord(structuredClone(v1));
+    expect(record.version).toBe(CURRENT_RECORD_VERSION);
+    expect(record.notices).toEqual([]);
+    expect(record).toMatchObject({ locale: 'fil', country: { current: 'HK', origin: 'PH' }, flow: v1.flow });
+  });
+
+  it('refuse a record with no version, or one from a newer build', () => {
+    expect(() => parseRecord({ ...v1, version: undefined })).toThrow(RecordError);
+    expect(() => parseRecord({ ...v1, version: CURRENT_RECORD_VERSION + 1 })).toThrow(RecordError);
+  });
+
+  it('refuse a record whose fields do not fit the schema', () => {
+    expect(() => parseRecord({ ...v1, misses: -1 })).toThrow(RecordError);
+  });
+});
