@@ -176,13 +176,14 @@ function unneeded(
 
 // ---------------------------------------------------------------- the real files
 
-function jsonFiles(dir: string): string[] {
+/** The text files: `locales/<lang>/*.json`. Files beside the language folders (status.json) hold no text. */
+function jsonFiles(dir: string, depth = 0): string[] {
   return readdirSync(dir)
     .sort()
     .flatMap((name) => {
       const path = join(dir, name);
-      if (statSync(path).isDirectory()) return jsonFiles(path);
-      return name.endsWith('.json') ? [path] : [];
+      if (statSync(path).isDirectory()) return jsonFiles(path, depth + 1);
+      return depth > 0 && name.endsWith('.json') ? [path] : [];
     });
 }
 
