@@ -91,6 +91,10 @@ export function normalise(text: string): string {
   return text
     .normalize('NFKC')
     .toLocaleLowerCase()
+    // Urdu typed on an Arabic keyboard: the Arabic forms of yeh, kaf and heh.
+    .replace(/\u064A/g, '\u06CC')
+    .replace(/\u0643/g, '\u06A9')
+    .replace(/\u0647/g, '\u06C1')
     .replace(/[^\p{L}\p{M}\p{N}]+/gu, ' ')
     .trim();
 }

@@ -55,8 +55,23 @@ function view(directory: Directory, c: Country): CountryView {
   };
 }
 
-/** The directory as flows see it: display-ready, computed once at start-up. */
-export function countryLookup(directory: Directory): CountryLookup {
+const fold = (text: string) =>
+  text
+    .normalize('NFKC')
+    .toLocaleLowerCase()
+    .replace(/[^\p{L}\p{M}\p{N}]+/gu, ' ')
+    .trim();
+
+/**
+ * The directory as flows see it: display-ready, computed once at start-up.
+ * `localNames` are the country names of every translation (countries.json),
+ * so that a name typed in the person's language is found too.
+ */
+export function countryLookup(directory: Directory, localNames: Record<string, string[]> = {}): CountryLookup {
+  const byLocalName = new Map<string, string>();
+  for (const [code, names] of Object.entries(localNames)) {
+    for (const name of names) if (fold(name) !== '' && directory.get(code)) byLocalName.set(fold(name), code);
+  }
   const views = new Map(directory.all().map((c) => [c.code, view(directory, c)]));
   // In menus by English name, the order people scan a list in.
   const pick = (countries: Country[]) =>
@@ -67,6 +82,6 @@ export function countryLookup(directory: Directory): CountryLookup {
     get: (code) => (code ? views.get(code.toUpperCase()) : undefined),
     destinations: () => destinations,
     origins: () => origins,
-    match: (text) => matchCountry(text, directory),
+    match: (text) => matchCountry(text, directory) ?? byLocalName.get(fold(text)),
   };
 }

@@ -55,7 +55,11 @@ describe('SqliteStore on disk', () => {
     const first = store();
     if (before) await before(first);
     await first.close();
-    inspect().exec(sql);
+    // Closed again before the store opens, so the trigger is checkpointed into
+    // the file itself rather than left in another connection's WAL.
+    const db = new Database(file);
+    db.exec(sql);
+    db.close();
     return store();
   };
 

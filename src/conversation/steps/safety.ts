@@ -19,7 +19,9 @@ export function signalsDanger(turn: Turn): 'alarm' | 'mention' | false {
   for (const locale of turn.tr.locales) {
     for (const word of turn.tr.list('safety:words', locale).map(normalise)) {
       if (typed === word) return 'alarm';
-      if (` ${typed} `.includes(` ${word} `)) found = 'mention';
+      // Burmese and Khmer are written without spaces between words.
+      const unspaced = /[\p{Script=Myanmar}\p{Script=Khmer}]/u.test(word);
+      if (unspaced ? typed.includes(word) : ` ${typed} `.includes(` ${word} `)) found = 'mention';
     }
   }
   return found;
