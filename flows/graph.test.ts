@@ -20,6 +20,10 @@ import type { FlowEnv, FlowEvent, Output } from './types';
 
 const env: FlowEnv = { locale: 'en' };
 
+/** Payload prefix the engine's commands step answers by starting the named flow, if registered. */
+const FLOW_START = 'flow.start:';
+const flowIds = new Set(allFlows.map((f) => f.id));
+
 type Action = ExecutableActionObject;
 
 const outputsOf = (actions: readonly Action[]): Output[] =>
@@ -144,9 +148,15 @@ describe.each(allFlows.map((f) => [f.id, f] as const))('flow %s', (_id, flow) =>
     const dead: string[] = [];
     for (const { to, actions } of explored.steps) {
       for (const choice of outputsOf(actions).flatMap((o) => o.choices ?? [])) {
+        // Commands and `flow.start:<id>` are answered by the engine before the flow sees them.
         const command = choice.payload.startsWith('cmd.') ? choice.payload.slice(4) : undefined;
         if (command !== undefined) {
           if (!(COMMANDS as readonly string[]).includes(command)) dead.push(`${choice.payload}: no such command`);
+          continue;
+        }
+        const started = choice.payload.startsWith(FLOW_START) ? choice.payload.slice(FLOW_START.length) : undefined;
+        if (started !== undefined) {
+          if (!flowIds.has(started)) dead.push(`${choice.payload}: no flow registered with id "${started}"`);
           continue;
         }
         const event = payloadToEvent(choice.payload, env);

@@ -1,4 +1,4 @@
-import type { Choice, FlowEvent } from '../types';
+import type { Choice } from '../types';
 
 /**
  * Buttons the danger, recruitment and passport flows share. Main menu and
@@ -13,13 +13,4 @@ export const talkToPerson: Choice = { label: 'common:choice.person', payload: 'f
 /** Another topic, offered from inside a flow under its menu label. */
 export function openTopic(flow: 'danger' | 'recruitment' | 'passport'): Choice {
   return { label: `menu:topics.${flow}`, payload: `flow.start:${flow}` };
-}
-
-/**
- * The flow a `flow.start:<id>` button asks for. The engine starts it before
- * the flow sees the press; a machine takes the same event as well so that,
- * run on its own, it still leads where its buttons say.
- */
-export function requestedFlow(event: FlowEvent): string | undefined {
-  return event.type === 'flow.start' && 'value' in event ? event.value : undefined;
 }

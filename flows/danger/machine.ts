@@ -2,15 +2,12 @@ import { setup } from 'xstate';
 import type { FlowDeps } from '../directory';
 import { emergencyOutput } from '../shared/numbers';
 import { flowActions, type Choice, type FlowDefinition, type FlowEvent, type FlowInput, type Output } from '../types';
-import { back, mainMenu, next, openTopic, requestedFlow, talkToPerson, tellCountry } from './choices';
+import { back, mainMenu, next, openTopic, talkToPerson, tellCountry } from './choices';
 import { envOf } from './env';
 import { SIGN_GROUPS, type SignGroup } from './signs';
 
 /** Bump when a change would break stored snapshots (a state renamed or removed). */
 export const DANGER_VERSION = 1;
-
-/** Flows this one offers buttons for. */
-const OFFERED = ['person', 'passport'];
 
 const makePlan: Choice = { label: 'danger:choice.plan', payload: 'danger.plan' };
 const seeSigns: Choice = { label: 'danger:choice.signs', payload: 'danger.signs' };
@@ -66,16 +63,9 @@ export function createDangerFlow(deps: FlowDeps): FlowDefinition {
   const machine = setup({
     types: { events: {} as FlowEvent, input: {} as FlowInput },
     actions: flowActions,
-    guards: { isOffered: ({ event }) => OFFERED.includes(requestedFlow(event) ?? '') },
   }).createMachine({
     id: 'danger',
     initial: 'start',
-    on: {
-      'flow.start': {
-        guard: 'isOffered',
-        actions: { type: 'startFlow', params: ({ event }) => ({ flow: requestedFlow(event)! }) },
-      },
-    },
     states: {
       // No `nav.back` here: the engine answers `back` at the start with the menu.
       start: {

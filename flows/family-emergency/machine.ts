@@ -13,9 +13,6 @@ const person: Choice = { label: 'common:choice.person', payload: 'flow.start:per
 const country: Choice = { label: 'common:choice.country', payload: 'cmd.country' };
 const findFamily: Choice = { label: 'familyEmergency:choice.rfl', payload: 'flow.start:rfl' };
 
-/** Flows this one offers to start. */
-const OFFERED = new Set(['person', 'rfl']);
-
 const who: Output = {
   key: 'familyEmergency:who',
   choices: [
@@ -69,19 +66,9 @@ export function createFamilyEmergencyFlow(deps: FlowDeps): FlowDefinition {
   const machine = setup({
     types: { events: {} as FlowEvent, input: {} as FlowInput },
     actions: flowActions,
-    guards: {
-      isOffered: ({ event }) => 'value' in event && OFFERED.has(event.value ?? ''),
-    },
   }).createMachine({
     id: 'familyEmergency',
     initial: 'who',
-    on: {
-      // The engine starts offered flows itself; this makes the offer work even if it does not.
-      'flow.start': {
-        guard: 'isOffered',
-        actions: { type: 'startFlow', params: ({ event }) => ({ flow: (event as { value: string }).value }) },
-      },
-    },
     states: {
       // No `nav.back` here: the engine answers `back` with the main menu.
       who: {

@@ -1,5 +1,5 @@
 import { enqueueActions, setup } from 'xstate';
-import { back, mainMenu, openTopic, requestedFlow, talkToPerson, tellCountry } from '../danger/choices';
+import { back, mainMenu, openTopic, talkToPerson, tellCountry } from '../danger/choices';
 import { envOf, type Whereabouts } from '../danger/env';
 import type { FlowDeps } from '../directory';
 import { labourOutput, offerCountryIfUnknown, originOutput } from '../recruitment/help-lines';
@@ -9,15 +9,12 @@ import { lawOutput } from './law';
 /** Bump when a change would break stored snapshots (a state renamed or removed). */
 export const PASSPORT_VERSION = 1;
 
-/** Flows this one offers buttons for. */
-const OFFERED = ['person', 'danger'];
-
-const whatToDo: Choice = { label: 'passport:choice.steps', payload: 'passport.steps' };
+const stepsToTake: Choice = { label: 'passport:choice.steps', payload: 'passport.steps' };
 const whereToGetHelp: Choice = { label: 'passport:choice.help', payload: 'passport.help' };
 
 const prompt: Output = {
   key: 'passport:prompt',
-  choices: [whatToDo, whereToGetHelp, openTopic('danger'), talkToPerson, mainMenu],
+  choices: [stepsToTake, whereToGetHelp, openTopic('danger'), talkToPerson, mainMenu],
 };
 const steps: Output = { key: 'passport:steps', choices: [whereToGetHelp, talkToPerson, back, mainMenu] };
 const helpEnd: Output = {
@@ -56,16 +53,9 @@ export function createPassportFlow(deps: FlowDeps): FlowDefinition {
   const machine = setup({
     types: { events: {} as FlowEvent, input: {} as FlowInput },
     actions: flowActions,
-    guards: { isOffered: ({ event }) => OFFERED.includes(requestedFlow(event) ?? '') },
   }).createMachine({
     id: 'passport',
     initial: 'law',
-    on: {
-      'flow.start': {
-        guard: 'isOffered',
-        actions: { type: 'startFlow', params: ({ event }) => ({ flow: requestedFlow(event)! }) },
-      },
-    },
     states: {
       // No `nav.back` here: the engine answers `back` at the start with the menu.
       law: {

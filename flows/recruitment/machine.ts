@@ -1,5 +1,5 @@
 import { enqueueActions, setup } from 'xstate';
-import { back, mainMenu, openTopic, requestedFlow, talkToPerson } from '../danger/choices';
+import { back, mainMenu, openTopic, talkToPerson } from '../danger/choices';
 import { envOf, type Whereabouts } from '../danger/env';
 import type { FlowDeps } from '../directory';
 import { flowActions, type Choice, type FlowDefinition, type FlowEvent, type FlowInput, type Output } from '../types';
@@ -7,9 +7,6 @@ import { labourOutput, offerCountryIfUnknown, originOutput } from './help-lines'
 
 /** Bump when a change would break stored snapshots (a state renamed or removed). */
 export const RECRUITMENT_VERSION = 1;
-
-/** Flows this one offers buttons for. */
-const OFFERED = ['person', 'passport'];
 
 const check: Choice = { label: 'recruitment:choice.check', payload: 'recruitment.check' };
 const notAsPromised: Choice = { label: 'recruitment:choice.contract', payload: 'recruitment.contract' };
@@ -44,16 +41,9 @@ export function createRecruitmentFlow(deps: FlowDeps): FlowDefinition {
   const machine = setup({
     types: { events: {} as FlowEvent, input: {} as FlowInput },
     actions: flowActions,
-    guards: { isOffered: ({ event }) => OFFERED.includes(requestedFlow(event) ?? '') },
   }).createMachine({
     id: 'recruitment',
     initial: 'intro',
-    on: {
-      'flow.start': {
-        guard: 'isOffered',
-        actions: { type: 'startFlow', params: ({ event }) => ({ flow: requestedFlow(event)! }) },
-      },
-    },
     states: {
       // No `nav.back` here: the engine answers `back` at the start with the menu.
       intro: {

@@ -130,7 +130,6 @@ export function createRflFlow(deps: FlowDeps): FlowDefinition {
       isValidAnswer: ({ event }, { field }: { field: Field }) => isValid(FIELD_KIND[field], textOf(event)),
       isAnswered: ({ context }, { field }: { field: Field }) => context.answers?.[field] !== undefined,
       hasConsent: ({ context }) => context.consent === CONSENT_KEY,
-      offersPerson: ({ event }) => 'value' in event && event.value === 'person',
     },
   }).createMachine({
     id: 'rfl',
@@ -142,8 +141,6 @@ export function createRflFlow(deps: FlowDeps): FlowDefinition {
         entry: { type: 'say', params: intro },
         on: {
           'nav.next': { target: 'consent' },
-          // The engine starts offered flows itself; this makes the offer work even if it does not.
-          'flow.start': { guard: 'offersPerson', actions: { type: 'startFlow', params: { flow: 'person' } } },
         },
       },
       consent: {

@@ -89,13 +89,13 @@ describe('services machine', () => {
       OM: view('OM', { name: 'Oman Charitable Organization (OCO)', movementMember: false }),
       XX: view('XX'),
     };
-    const stub: CountryLookup = {
+    const fakeLookup: CountryLookup = {
       get: (code) => (code ? views[code] : undefined),
       destinations: () => [],
       origins: () => [],
       match: () => undefined,
     };
-    const deps: FlowDeps = { countries: stub, links: testDeps.links };
+    const deps: FlowDeps = { countries: fakeLookup, links: testDeps.links };
     const env: FlowEnv = { locale: 'en', country: 'OM', origin: 'XX' };
     const outputs = said(initialTransition(createServicesFlow(deps).machine, { env })[1]);
     expect(lines(outputs.find((o) => o.key === 'services:societies')).map((p) => p.key)).toEqual([

@@ -81,10 +81,6 @@ export function createWellbeingFlow(deps: FlowDeps): FlowDefinition {
   const machine = setup({
     types: { events: {} as FlowEvent, input: {} as FlowInput },
     actions: flowActions,
-    guards: {
-      // Only the person flow is offered from here; anything else is not ours to start.
-      offersPerson: ({ event }) => 'value' in event && event.value === 'person',
-    },
   }).createMachine({
     id: 'wellbeing',
     initial: 'topics',
@@ -92,8 +88,6 @@ export function createWellbeingFlow(deps: FlowDeps): FlowDefinition {
       ...Object.fromEntries(TOPIC_IDS.map((t) => [`wellbeing.${t}`, { target: `.${t}` }])),
       'wellbeing.moreHelp': { target: '.moreHelp' },
       'wellbeing.topics': { target: '.topics' },
-      // The engine starts offered flows itself; this makes the offer work even if it does not.
-      'flow.start': { guard: 'offersPerson', actions: { type: 'startFlow', params: { flow: 'person' } } },
     },
     states: {
       // No `nav.back` here: the engine answers `back` with the main menu.

@@ -47,20 +47,19 @@ describe('SqliteStore on disk', () => {
   };
 
   /**
-   * Adds a trigger while no store has the file open, then opens a store:
-   * the store then prepares its statements against the schema with the
-   * trigger, rather than relying on noticing another connection's change.
+   * Makes one of the store's prepared statements fail when `when` matches its
+   * arguments, inside the store's own transaction: a write that fails halfway
+   * through a turn, as a full disk or an I/O error would.
    */
-  const storeWithTrigger = async (sql: string, before?: (s: SqliteStore) => Promise<void>): Promise<SqliteStore> => {
-    const first = store();
-    if (before) await before(first);
-    await first.close();
-    // Closed again before the store opens, so the trigger is checkpointed into
-    // the file itself rather than left in another connection's WAL.
-    const db = new Database(file);
-    db.exec(sql);
-    db.close();
-    return store();
+  const failOn = (s: SqliteStore, statement: string, when: (args: unknown[]) => boolean, message: string): void => {
+    const sql = (s as unknown as { sql: Record<string, { run: (...args: unknown[]) => unknown }> }).sql;
+    const target = sql[statement];
+    if (!target) throw new Error(`no statement ${statement}`);
+    const run = target.run.bind(target);
+    target.run = (...args: unknown[]) => {
+      if (when(args)) throw new Error(message);
+      return run(...args);
+    };
   };
 
   beforeEach(async () => {
@@ -146,10 +145,8 @@ describe('SqliteStore on disk', () => {
   });
 
   it('rolls back the whole turn when a write fails halfway through', async () => {
-    const s = await storeWithTrigger(
-      `CREATE TRIGGER refuse_boom BEFORE INSERT ON outbox WHEN NEW.message = '"boom"'
-       BEGIN SELECT RAISE(ABORT, 'boom refused'); END`,
-    );
+    const s = store();
+    failOn(s, 'insertOutbox', (args) => args[3] === '"boom"', 'boom refused');
 
     await expect(s.commitTurn(commit('m1', ['fine', 'boom']))).rejects.toThrow('boom refused');
 
@@ -159,10 +156,8 @@ describe('SqliteStore on disk', () => {
   });
 
   it('rolls back the whole turn when a submission cannot be written', async () => {
-    const s = await storeWithTrigger(
-      `CREATE TRIGGER refuse_boom BEFORE INSERT ON submissions WHEN NEW.kind = 'boom'
-       BEGIN SELECT RAISE(ABORT, 'boom refused'); END`,
-    );
+    const s = store();
+    failOn(s, 'insertSubmission', (args) => args[3] === 'boom', 'boom refused');
     const submissions = [
       { kind: 'rfl', data: {} },
       { kind: 'boom', data: {} },
@@ -177,13 +172,10 @@ describe('SqliteStore on disk', () => {
   });
 
   it('erases a user all or nothing', async () => {
-    const s = await storeWithTrigger(
-      `CREATE TRIGGER keep_conversations BEFORE DELETE ON conversations
-       BEGIN SELECT RAISE(ABORT, 'erase refused'); END`,
-      async (first) => {
-        await first.commitTurn({ ...commit('m1', ['reply']), submissions: [{ kind: 'rfl', data: {} }] });
-      },
-    );
+    const s = store();
+    await s.commitTurn({ ...commit('m1', ['reply']), submissions: [{ kind: 'rfl', data: {} }] });
+    // The conversations go last, after the marks, replies and submissions are already deleted.
+    failOn(s, 'deleteUserConversations', () => true, 'erase refused');
 
     await expect(s.deleteUser('web', 'u1')).rejects.toThrow('erase refused');
 
