@@ -101,6 +101,22 @@ export class Translator {
     return out;
   }
 
+  /**
+   * The words of a list key in every language at once, each passed through
+   * `fold`: built on first use and kept, since every message is checked
+   * against the command and danger words.
+   */
+  allWords(key: string, fold: (word: string) => string): readonly string[] {
+    let words = this.wordCache.get(key);
+    if (!words) {
+      words = [...new Set(this.locales.flatMap((locale) => this.list(key, locale).map(fold)))];
+      this.wordCache.set(key, words);
+    }
+    return words;
+  }
+
+  private readonly wordCache = new Map<string, readonly string[]>();
+
   /** A word list (e.g. the words for `menu`), empty if the key is missing. */
   list(key: string, locale: string): string[] {
     const value: unknown = this.i18n.t(key, { lng: locale, returnObjects: true });

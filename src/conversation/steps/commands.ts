@@ -22,12 +22,7 @@ export function findCommand(turn: Turn): Command | undefined {
   }
   const typed = normalise(turn.text);
   if (typed === '' || typed.length > 40) return undefined;
-  for (const command of COMMANDS) {
-    for (const locale of turn.tr.locales) {
-      if (turn.tr.list(`commands:${command}`, locale).some((word) => normalise(word) === typed)) return command;
-    }
-  }
-  return undefined;
+  return COMMANDS.find((command) => turn.tr.allWords(`commands:${command}`, normalise).includes(typed));
 }
 
 /** Says the current step again (in the current language), or the menu when there is none. */

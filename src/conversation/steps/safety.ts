@@ -3,6 +3,8 @@ import { emergencyOutput } from '../../../flows/shared/numbers';
 import { normalise } from '../render';
 import type { Middleware, Turn } from '../turn';
 
+const UNSPACED = /[\p{Script=Myanmar}\p{Script=Khmer}]/u;
+
 /**
  * Whether a message signals danger: `alarm` when it is nothing but a danger
  * word, `mention` when one stands among other words. Words are data
@@ -15,16 +17,14 @@ export function signalsDanger(turn: Turn): 'alarm' | 'mention' | false {
   if (turn.payload !== undefined) return false;
   const typed = normalise(turn.text);
   if (typed === '') return false;
-  let found: 'alarm' | 'mention' | false = false;
-  for (const locale of turn.tr.locales) {
-    for (const word of turn.tr.list('safety:words', locale).map(normalise)) {
-      if (typed === word) return 'alarm';
-      // Burmese and Khmer are written without spaces between words.
-      const unspaced = /[\p{Script=Myanmar}\p{Script=Khmer}]/u.test(word);
-      if (unspaced ? typed.includes(word) : ` ${typed} `.includes(` ${word} `)) found = 'mention';
-    }
-  }
-  return found;
+  const words = turn.tr.allWords('safety:words', normalise);
+  if (words.includes(typed)) return 'alarm';
+  const spaced = ` ${typed} `;
+  // Burmese and Khmer are written without spaces between words.
+  const mentioned = words.some((word) =>
+    UNSPACED.test(word) ? typed.includes(word) : spaced.includes(` ${word} `),
+  );
+  return mentioned ? 'mention' : false;
 }
 
 /**
