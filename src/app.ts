@@ -4,8 +4,14 @@ import pino from 'pino';
 import { createFlows } from '../flows';
 import { webchatChannel } from './channels/webchat/channel';
 import { webchatRoutes } from './channels/webchat/routes';
-import { sqlitePath, type Config } from './config/env';
+import { createTeams } from './channels/teams/adapter';
+import { teamsRoutes } from './channels/teams/routes';
+import { createTelegramBot, telegramChannel } from './channels/telegram/channel';
+import { telegramRoutes } from './channels/telegram/routes';
+import { handleUpdate } from './channels/telegram/updates';
+import { sqlitePath, teamsEnabled, type Config } from './config/env';
 import type { ChannelPort } from './conversation/channel';
+import { errorFields } from './conversation/logger';
 import { Engine } from './conversation/engine';
 import { FlowRegistry } from './conversation/flows';
 import { Translator, loadLocaleResources, loadLocaleStatus } from './conversation/i18n';
@@ -48,6 +54,31 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const path = sqlitePath(config);
   const store: Store = path === null ? new MemoryStore() : new SqliteStore(path);
   const channels = [...(config.WEBCHAT_ENABLED ? [webchatChannel] : []), ...(options.channels ?? [])];
+  // Teams: on with TEAMS_ENABLED, or else when an app id is set; without one, activities are not authenticated.
+  const teamsLog = log.child({ channel: 'teams' });
+  const teams = teamsEnabled(config)
+    ? createTeams(
+        {
+          appId: config.MICROSOFT_APP_ID,
+          appPassword: config.MICROSOFT_APP_PASSWORD,
+          tenantId: config.MICROSOFT_APP_TENANT_ID,
+          appType: config.MICROSOFT_APP_TYPE,
+        },
+        teamsLog,
+      )
+    : null;
+  if (teams) channels.push(teams.channel);
+  // Telegram: on when a bot token is set (loadConfig has checked the settings it then needs).
+  const telegramBot =
+    config.TELEGRAM_BOT_TOKEN === undefined
+      ? null
+      : createTelegramBot({
+          token: config.TELEGRAM_BOT_TOKEN,
+          apiRoot: config.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
+          username: config.TELEGRAM_BOT_USERNAME ?? 'bot',
+        });
+  const telegramLog = log.child({ channel: 'telegram' });
+  if (telegramBot) channels.push(telegramChannel(telegramBot.api, telegramLog));
   const deps = flowDeps(config);
   const engine = new Engine({
     store,
@@ -63,7 +94,30 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   if (options.http !== false) {
     http = buildHttpServer({ log, bodyLimit: config.HTTP_BODY_LIMIT });
     if (config.WEBCHAT_ENABLED) void http.register(webchatRoutes({ engine, store }));
+    if (teams) {
+      void http.register(teamsRoutes({ engine, adapter: teams.adapter, channel: teams.channel, log: teamsLog }));
+      if (teams.authenticated) teamsLog.info({ event: 'teams-on', auth: 'app id' });
+      else teamsLog.warn({ event: 'teams-on', auth: 'none: MICROSOFT_APP_ID is not set; unauthenticated activities are accepted (Emulator only)' });
+    }
+    if (telegramBot && config.TELEGRAM_MODE === 'webhook' && config.TELEGRAM_WEBHOOK_SECRET !== undefined) {
+      const secret = config.TELEGRAM_WEBHOOK_SECRET;
+      void http.register(telegramRoutes({ engine, api: telegramBot.api, log: telegramLog, secret }));
+    }
   }
+  const telegramPolling = telegramBot !== null && config.TELEGRAM_MODE === 'polling';
+  if (telegramBot && telegramPolling) {
+    const bot = telegramBot;
+    bot.use(async (ctx) => {
+      await handleUpdate(ctx.update, { engine, api: bot.api, log: telegramLog });
+    });
+    bot.catch((err) => telegramLog.error({ event: 'telegram-update-failed', ...errorFields(err.error) }));
+  }
+  log.info({
+    event: 'channels',
+    webchat: config.WEBCHAT_ENABLED && options.http !== false ? 'on' : 'off',
+    telegram: telegramBot ? `on (${config.TELEGRAM_MODE})` : 'off: TELEGRAM_BOT_TOKEN is not set',
+    ...Object.fromEntries((options.channels ?? []).map((c) => [c.name, 'on'])),
+  });
 
   let closed: Promise<void> | null = null;
   return {
@@ -75,10 +129,17 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     async listen() {
       if (!http) throw new Error('this app was created without HTTP');
       const address = await http.listen({ host: config.HOST, port: config.PORT });
+      if (telegramBot && telegramPolling && !telegramBot.isRunning()) {
+        // Resolves only when polling stops; a failure to start (a bad token) is logged, not fatal to the rest.
+        telegramBot
+          .start({ onStart: () => telegramLog.info({ event: 'telegram-polling' }) })
+          .catch((err: unknown) => telegramLog.error({ event: 'telegram-polling-failed', ...errorFields(err) }));
+      }
       return address;
     },
     close() {
       closed ??= (async () => {
+        if (telegramBot?.isRunning()) await telegramBot.stop();
         if (http) await http.close();
         await store.close();
       })();

@@ -1,0 +1,37 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyPluginAsync } from 'fastify';
+import { handleUpdate, type UpdateDeps } from './updates';
+
+export const WEBHOOK_PATH = '/telegram/webhook';
+export const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
+
+export interface TelegramRouteDeps extends UpdateDeps {
+  /** The secret given to setWebhook; Telegram sends it back in every request. */
+  secret: string;
+}
+
+/** Compares in time that depends on neither value (both are hashed to the same length first). */
+export function sameSecret(given: unknown, expected: string): boolean {
+  if (typeof given !== 'string') return false;
+  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+  return timingSafeEqual(digest(given), digest(expected)) && given.length === expected.length;
+}
+
+/**
+ * `POST /telegram/webhook`: requests without the right secret header get 401
+ * and are not looked at. Every other request is answered 200 once handled,
+ * including updates the bot ignores and malformed ones (logged), because
+ * Telegram sends again whatever is not answered 200.
+ */
+export function telegramRoutes(deps: TelegramRouteDeps): FastifyPluginAsync {
+  return async (app) => {
+    app.post(WEBHOOK_PATH, async (request, reply) => {
+      if (!sameSecret(request.headers[SECRET_HEADER], deps.secret)) {
+        request.log.warn({ event: 'telegram-webhook-refused' });
+        return reply.status(401).send({ error: { code: 'unauthorized', message: 'wrong or missing secret token' } });
+      }
+      await handleUpdate(request.body, deps);
+      return reply.status(200).send({ ok: true });
+    });
+  };
+}
