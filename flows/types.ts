@@ -53,6 +53,11 @@ export interface Output {
   expects?: 'text';
   /** Said in this language instead of the person's (the English half of a two-language notice). */
   locale?: string;
+  /**
+   * Discreet mode: the channel deletes what it can of the chat (the bot's
+   * recent messages, the person's where allowed) before showing this one.
+   */
+  clearChat?: boolean;
 }
 
 /**

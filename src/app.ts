@@ -7,6 +7,8 @@ import { webchatRoutes } from './channels/webchat/routes';
 import { createTeams } from './channels/teams/adapter';
 import { teamsRoutes } from './channels/teams/routes';
 import { createTelegramBot, telegramChannel } from './channels/telegram/channel';
+import { MessageTracker } from './channels/telegram/tracked';
+import { commandCalls, registerCommands } from './channels/telegram/commands';
 import { telegramRoutes } from './channels/telegram/routes';
 import { handleUpdate } from './channels/telegram/updates';
 import { sqlitePath, teamsEnabled, type Config } from './config/env';
@@ -35,6 +37,8 @@ export interface App {
   config: Config;
   engine: Engine;
   store: Store;
+  /** The channels the engine sends through, e.g. to write to a conversation unprompted. */
+  channels: readonly ChannelPort[];
   http: FastifyInstance | null;
   log: pino.Logger;
   /** Starts listening; resolves to the base URL. */
@@ -64,6 +68,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
           tenantId: config.MICROSOFT_APP_TENANT_ID,
           appType: config.MICROSOFT_APP_TYPE,
         },
+        store,
         teamsLog,
       )
     : null;
@@ -78,14 +83,17 @@ export function createApp(config: Config, options: AppOptions = {}): App {
           username: config.TELEGRAM_BOT_USERNAME ?? 'bot',
         });
   const telegramLog = log.child({ channel: 'telegram' });
-  if (telegramBot) channels.push(telegramChannel(telegramBot.api, telegramLog));
+  // The chats' recent message ids, for discreet mode: in memory, so lost on a restart.
+  const telegramTracker = new MessageTracker();
+  if (telegramBot) channels.push(telegramChannel(telegramBot.api, telegramLog, { tracker: telegramTracker }));
   const deps = flowDeps(config);
+  const tr = new Translator(loadLocaleResources(join(ROOT, 'locales')), loadLocaleStatus(join(ROOT, 'locales')));
   const engine = new Engine({
     store,
     lock: new MemoryLock(),
     flows: new FlowRegistry(createFlows(deps)),
     countries: deps.countries,
-    tr: new Translator(loadLocaleResources(join(ROOT, 'locales')), loadLocaleStatus(join(ROOT, 'locales'))),
+    tr,
     channels,
     log,
   });
@@ -101,14 +109,14 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     }
     if (telegramBot && config.TELEGRAM_MODE === 'webhook' && config.TELEGRAM_WEBHOOK_SECRET !== undefined) {
       const secret = config.TELEGRAM_WEBHOOK_SECRET;
-      void http.register(telegramRoutes({ engine, api: telegramBot.api, log: telegramLog, secret }));
+      void http.register(telegramRoutes({ engine, api: telegramBot.api, log: telegramLog, secret, tracker: telegramTracker }));
     }
   }
   const telegramPolling = telegramBot !== null && config.TELEGRAM_MODE === 'polling';
   if (telegramBot && telegramPolling) {
     const bot = telegramBot;
     bot.use(async (ctx) => {
-      await handleUpdate(ctx.update, { engine, api: bot.api, log: telegramLog });
+      await handleUpdate(ctx.update, { engine, api: bot.api, log: telegramLog, tracker: telegramTracker });
     });
     bot.catch((err) => telegramLog.error({ event: 'telegram-update-failed', ...errorFields(err.error) }));
   }
@@ -116,14 +124,30 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     event: 'channels',
     webchat: config.WEBCHAT_ENABLED && options.http !== false ? 'on' : 'off',
     telegram: telegramBot ? `on (${config.TELEGRAM_MODE})` : 'off: TELEGRAM_BOT_TOKEN is not set',
+    teams: teams && options.http !== false ? (teams.authenticated ? 'on' : 'on (unauthenticated)') : 'off: MICROSOFT_APP_ID is not set (or TEAMS_ENABLED=false)',
     ...Object.fromEntries((options.channels ?? []).map((c) => [c.name, 'on'])),
   });
+
+  // Telegram's command menu, in every language; a failure is logged, not fatal.
+  const commandsAbort = new AbortController();
+  let commandsDone: Promise<void> | null = null;
+  const setTelegramCommands = () => {
+    if (!telegramBot || !config.TELEGRAM_SET_COMMANDS || commandsDone) return;
+    const calls = commandCalls(tr.locales, (command, locale) => tr.t(`telegram:${command}`, locale));
+    commandsDone = registerCommands(telegramBot.api, calls, commandsAbort.signal).then(
+      () => telegramLog.info({ event: 'telegram-commands-set', languages: calls.length - 1 }),
+      (err: unknown) => {
+        if (!commandsAbort.signal.aborted) telegramLog.error({ event: 'telegram-commands-failed', ...errorFields(err) });
+      },
+    );
+  };
 
   let closed: Promise<void> | null = null;
   return {
     config,
     engine,
     store,
+    channels,
     http,
     log,
     async listen() {
@@ -132,13 +156,22 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       if (telegramBot && telegramPolling && !telegramBot.isRunning()) {
         // Resolves only when polling stops; a failure to start (a bad token) is logged, not fatal to the rest.
         telegramBot
-          .start({ onStart: () => telegramLog.info({ event: 'telegram-polling' }) })
+          .start({
+            onStart: () => {
+              telegramLog.info({ event: 'telegram-polling' });
+              setTelegramCommands();
+            },
+          })
           .catch((err: unknown) => telegramLog.error({ event: 'telegram-polling-failed', ...errorFields(err) }));
       }
+      // In polling mode, after polling has started (its first call removes the webhook).
+      if (!telegramPolling) setTelegramCommands();
       return address;
     },
     close() {
       closed ??= (async () => {
+        commandsAbort.abort();
+        await commandsDone;
         if (telegramBot?.isRunning()) await telegramBot.stop();
         if (http) await http.close();
         await store.close();

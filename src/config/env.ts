@@ -56,6 +56,13 @@ export const ConfigSchema = z.object({
     .regex(/^@?[A-Za-z][A-Za-z0-9_]{3,31}$/, 'must be a Telegram bot username')
     .transform((v) => v.replace(/^@/, ''))
     .optional(),
+  /** Register /start, /menu, /language, /help and /sos with setMyCommands, in every language, at start-up. */
+  TELEGRAM_SET_COMMANDS: bool.default(true),
+  /** The public https base URL of this server (e.g. https://bot.example.org), for `npm run telegram:webhook`. */
+  PUBLIC_URL: z
+    .url({ protocol: /^https$/, message: 'must be an https:// URL' })
+    .transform((v) => v.replace(/\/+$/, ''))
+    .optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

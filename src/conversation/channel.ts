@@ -30,6 +30,11 @@ export interface OutboundMessage {
   links?: OutboundLink[];
   locale: string;
   dir: 'ltr' | 'rtl';
+  /**
+   * Delete what the channel can of this chat before sending this message
+   * (discreet mode). Channels that cannot delete messages ignore it.
+   */
+  clearBefore?: boolean;
 }
 
 /** The engine's view of a channel adapter. */

@@ -34,6 +34,7 @@ const StoredOutputSchema = z.object({
   aside: z.boolean().optional(),
   expects: z.literal('text').optional(),
   locale: z.string().optional(),
+  clearChat: z.boolean().optional(),
 });
 
 export const CURRENT_RECORD_VERSION = 2;

@@ -34,6 +34,7 @@ export function render(
     return parts.map((part, i): OutboundMessage => {
       const last = i === parts.length - 1;
       const message: OutboundMessage = { text: part, locale: lng, dir };
+      if (i === 0 && output.clearChat) message.clearBefore = true;
       if (last && asButtons) {
         message.buttons = (output.choices ?? []).map((c, j) => ({ label: labels[j] ?? c.label, payload: c.payload }));
       }

@@ -1,4 +1,4 @@
-import { checkLimit, serialiseTurn } from './guards';
+import { checkLimit, serialiseTurn, toJson } from './guards';
 import type {
   CommitResult,
   OutboxEntry,
@@ -32,6 +32,8 @@ export class MemoryStore implements Store {
   private nextSeq = 1;
   private readonly submissions = new Map<number, StoredSubmission>();
   private nextSubmissionId = 1;
+  /** Conversation key → channel reference, as JSON text. */
+  private readonly references = new Map<string, { channel: string; userId: string; data: string }>();
 
   async getConversation(conversationKey: string): Promise<StoredConversation | null> {
     const row = this.conversations.get(conversationKey);
@@ -121,7 +123,26 @@ export class MemoryStore implements Store {
       const theirs = s.channel === channel && s.userId === userId;
       if (theirs || gone.has(s.conversationKey)) this.submissions.delete(id);
     }
+    for (const [key, r] of this.references) {
+      if (r.channel === channel && r.userId === userId) this.references.delete(key);
+    }
     return keys.length;
+  }
+
+  /** The time is not kept: nothing reads it back. */
+  async saveReference(
+    conversationKey: string,
+    channel: string,
+    userId: string,
+    reference: unknown,
+    _now: number,
+  ): Promise<void> {
+    this.references.set(conversationKey, { channel, userId, data: toJson(reference, 'reference') });
+  }
+
+  async getReference(conversationKey: string): Promise<unknown | null> {
+    const row = this.references.get(conversationKey);
+    return row ? (JSON.parse(row.data) as unknown) : null;
   }
 
   async close(): Promise<void> {

@@ -71,6 +71,23 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX submissions_by_conversation ON submissions (conversation_key);
       `),
   },
+  {
+    name: 'channel references',
+    up: (db) =>
+      db.exec(`
+        -- No foreign key to conversations: a channel hands over its reference
+        -- with the first activity, before that conversation's first turn is committed.
+        CREATE TABLE channel_refs (
+          conversation_key TEXT PRIMARY KEY,
+          channel TEXT NOT NULL,
+          user_id TEXT NOT NULL,
+          data TEXT NOT NULL,
+          updated_at INTEGER NOT NULL
+        );
+        -- deleteUser finds a person's references by channel and user.
+        CREATE INDEX channel_refs_by_user ON channel_refs (channel, user_id);
+      `),
+  },
 ];
 
 export interface MigrationReport {

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
-import { checkLimit, conversationRow, fromJson, serialiseTurn, type SerialisedTurn } from './guards';
+import { checkLimit, conversationRow, fromJson, serialiseTurn, toJson, type SerialisedTurn } from './guards';
 import { migrate } from './sqlite-schema';
 import type {
   CommitResult,
@@ -131,6 +131,22 @@ export class SqliteStore implements Store {
     return this.deleteUserTx.immediate(channel, userId);
   }
 
+  async saveReference(
+    conversationKey: string,
+    channel: string,
+    userId: string,
+    reference: unknown,
+    now: number,
+  ): Promise<void> {
+    this.sql.saveReference.run(conversationKey, channel, userId, toJson(reference, 'reference'), now);
+  }
+
+  async getReference(conversationKey: string): Promise<unknown | null> {
+    const row = this.sql.getReference.get(conversationKey) as { data: string } | undefined;
+    if (!row) return null;
+    return fromJson(row.data, { table: 'channel_refs', column: 'data', row: conversationRow(conversationKey) });
+  }
+
   async close(): Promise<void> {
     if (!this.db.open) return;
     // Lets SQLite refresh the statistics its query planner relies on; cheap when nothing changed.
@@ -170,6 +186,7 @@ export class SqliteStore implements Store {
     this.sql.deleteUserSubmissions.run({ channel, userId });
     this.sql.deleteUserOutbox.run(channel, userId);
     this.sql.deleteUserMarks.run(channel, userId);
+    this.sql.deleteUserReferences.run(channel, userId);
     return this.sql.deleteUserConversations.run(channel, userId).changes;
   }
 
@@ -237,6 +254,13 @@ function prepare(db: Database.Database) {
       `DELETE FROM submissions WHERE (channel = @channel AND user_id = @userId)
        OR conversation_key IN (SELECT key FROM conversations WHERE channel = @channel AND user_id = @userId)`,
     ),
+    saveReference: s(
+      `INSERT INTO channel_refs (conversation_key, channel, user_id, data, updated_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (conversation_key) DO UPDATE SET
+         channel = excluded.channel, user_id = excluded.user_id, data = excluded.data, updated_at = excluded.updated_at`,
+    ),
+    getReference: s('SELECT data FROM channel_refs WHERE conversation_key = ?'),
+    deleteUserReferences: s('DELETE FROM channel_refs WHERE channel = ? AND user_id = ?'),
     deleteUserConversations: s('DELETE FROM conversations WHERE channel = ? AND user_id = ?'),
   };
 }

@@ -81,8 +81,18 @@ export interface Store {
    * The person's right to erasure: removes every conversation of one user on
    * one channel with its marks, replies and submissions, and also the user's
    * submissions in conversations now held by someone else (a shared chat
-   * belongs to whoever wrote last). Returns conversations removed.
+   * belongs to whoever wrote last), and the references saved for the user on
+   * that channel. Returns conversations removed.
    */
   deleteUser(channel: string, userId: string): Promise<number>;
+  /**
+   * Keeps what a channel needs to write to a conversation later, unprompted
+   * (a Teams ConversationReference), replacing any kept before. Stands alone:
+   * it may arrive before the conversation's first turn is committed.
+   * `deleteUser` removes the references saved for that user on that channel.
+   */
+  saveReference(conversationKey: string, channel: string, userId: string, reference: unknown, now: number): Promise<void>;
+  /** The reference last saved for the conversation, as a fresh copy; null if none. */
+  getReference(conversationKey: string): Promise<unknown | null>;
   close(): Promise<void>;
 }

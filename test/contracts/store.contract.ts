@@ -474,6 +474,74 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
       });
     });
 
+    describe('channel references', () => {
+      const reference = { serviceUrl: 'https://smba.example/', conversation: { id: 'a:1' }, bot: { id: '28:bot' } };
+
+      it('gives back the reference saved for a conversation, and null for one never saved', async () => {
+        expect(await store.getReference(KEY)).toBeNull();
+
+        await store.saveReference(KEY, CHANNEL, USER, reference, T0);
+
+        expect(await store.getReference(KEY)).toEqual(reference);
+        expect(await store.getReference('web:other')).toBeNull();
+      });
+
+      it('needs no committed conversation: a reference may come before the first turn', async () => {
+        await store.saveReference('teams:new', 'teams', USER, reference, T0);
+
+        expect(await store.getConversation('teams:new')).toBeNull();
+        expect(await store.getReference('teams:new')).toEqual(reference);
+        await commitOk(store, turn({ messageId: 'm1', conversationKey: 'teams:new', channel: 'teams' }));
+        expect(await store.getReference('teams:new')).toEqual(reference);
+      });
+
+      it('replaces the reference on every save, including who it belongs to', async () => {
+        await store.saveReference(KEY, CHANNEL, USER, reference, T0);
+        await store.saveReference(KEY, CHANNEL, 'u2', { serviceUrl: 'https://moved.example/' }, T0 + 1);
+
+        expect(await store.getReference(KEY)).toEqual({ serviceUrl: 'https://moved.example/' });
+        await store.deleteUser(CHANNEL, USER);
+        expect(await store.getReference(KEY)).toEqual({ serviceUrl: 'https://moved.example/' });
+        await store.deleteUser(CHANNEL, 'u2');
+        expect(await store.getReference(KEY)).toBeNull();
+      });
+
+      it('keeps JSON meaning, and refuses a reference JSON cannot hold', async () => {
+        await store.saveReference(KEY, CHANNEL, USER, { text: RICH.text, when: new Date(T0), gone: undefined }, T0);
+        expect(await store.getReference(KEY)).toStrictEqual({ text: RICH.text, when: new Date(T0).toISOString() });
+
+        await expect(store.saveReference(KEY, CHANNEL, USER, undefined, T0)).rejects.toThrow(TypeError);
+        await expect(store.saveReference(KEY, CHANNEL, USER, { n: BigInt(1) }, T0)).rejects.toThrow(TypeError);
+        expect(await store.getReference(KEY)).toStrictEqual({ text: RICH.text, when: new Date(T0).toISOString() });
+      });
+
+      it('hands out copies: changing what went in or came back changes nothing stored', async () => {
+        const saved = { serviceUrl: 'https://smba.example/', conversation: { id: 'a:1' } };
+        await store.saveReference(KEY, CHANNEL, USER, saved, T0);
+
+        saved.conversation.id = 'changed-input';
+        const read = (await store.getReference(KEY)) as typeof saved;
+        read.conversation.id = 'changed-read';
+
+        expect(await store.getReference(KEY)).toEqual({ serviceUrl: 'https://smba.example/', conversation: { id: 'a:1' } });
+      });
+
+      it('are erased with their user on that channel, and only theirs', async () => {
+        await commitOk(store, turn({ messageId: 'm1' }));
+        await store.saveReference(KEY, CHANNEL, USER, { of: KEY }, T0);
+        await store.saveReference('web:c2', CHANNEL, USER, { of: 'web:c2' }, T0);
+        await store.saveReference('web:c3', CHANNEL, 'u2', { of: 'web:c3' }, T0);
+        await store.saveReference('teams:c1', 'teams', USER, { of: 'teams:c1' }, T0);
+
+        expect(await store.deleteUser(CHANNEL, USER)).toBe(1);
+
+        expect(await store.getReference(KEY)).toBeNull();
+        expect(await store.getReference('web:c2')).toBeNull();
+        expect(await store.getReference('web:c3')).toEqual({ of: 'web:c3' });
+        expect(await store.getReference('teams:c1')).toEqual({ of: 'teams:c1' });
+      });
+    });
+
     describe('copies', () => {
       it('hands out copies: changing what came back, or what went in, changes nothing stored', async () => {
         const record = { profile: { locale: 'km' }, list: [1, 2] };
@@ -547,6 +615,19 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
           expect((await store.pendingOutbox(10)).map((e) => e.message)).toEqual([{ n: 2 }, { n: 3 }]);
           expect(await store.commitTurn(turn({ messageId: 'm3', expectedRev: 1 }))).toEqual(CONFLICT);
           expect(await store.commitTurn(turn({ messageId: 'm2', expectedRev: 2 }))).toEqual(DUPLICATE);
+        });
+
+        it('keeps channel references across close and reopen', async () => {
+          await store.saveReference(KEY, CHANNEL, USER, { serviceUrl: 'https://one.example/', text: RICH.text }, T0);
+          await store.saveReference('teams:c1', 'teams', USER, { v: 1 }, T0);
+          await store.saveReference('teams:c1', 'teams', USER, { v: 2 }, T0 + 1);
+
+          store = await reopenStore(store, harness);
+
+          expect(await store.getReference(KEY)).toEqual({ serviceUrl: 'https://one.example/', text: RICH.text });
+          expect(await store.getReference('teams:c1')).toEqual({ v: 2 });
+          await store.deleteUser('teams', USER);
+          expect(await store.getReference('teams:c1')).toBeNull();
         });
 
         it('keeps counting seqs upward after reopening, even past erased rows', async () => {

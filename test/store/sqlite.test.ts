@@ -92,15 +92,22 @@ describe('SqliteStore on disk', () => {
       .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
       .pluck()
       .all();
-    expect(tables).toEqual(['conversations', 'outbox', 'processed', 'submissions']);
+    expect(tables).toEqual(['channel_refs', 'conversations', 'outbox', 'processed', 'submissions']);
     const indexes = inspect()
       .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'submissions' ORDER BY name")
       .pluck()
       .all();
     expect(indexes).toEqual(['submissions_by_conversation', 'submissions_by_kind']);
+    const refIndexes = inspect()
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'channel_refs' AND sql IS NOT NULL")
+      .pluck()
+      .all();
+    expect(refIndexes).toEqual(['channel_refs_by_user']);
+    // No foreign key: a reference may be saved before its conversation's first turn.
+    expect(inspect().pragma('foreign_key_list(channel_refs)')).toEqual([]);
   });
 
-  it('upgrades a version-1 database to version 2, keeping its data', async () => {
+  it('upgrades a version-1 database to the current version, keeping its data', async () => {
     await mkdir(dirname(file), { recursive: true });
     const old = new Database(file);
     inspectors.push(old);
@@ -115,7 +122,7 @@ describe('SqliteStore on disk', () => {
 
     const s = store();
 
-    expect(inspect().pragma('user_version', { simple: true })).toBe(2);
+    expect(inspect().pragma('user_version', { simple: true })).toBe(3);
     expect(await s.getConversation('web:c1')).toEqual({ data: { step: 1 }, rev: 1 });
     expect(await s.isProcessed('web', 'm1')).toBe(true);
     expect((await s.repliesTo('web', 'm1'))?.map((e) => e.message)).toEqual([{ text: 'hi' }]);
@@ -125,6 +132,25 @@ describe('SqliteStore on disk', () => {
     expect(await s.listSubmissions({ conversationKey: 'web:c1' }, 10)).toMatchObject([
       { kind: 'rfl', data: { seeking: 'sister' } },
     ]);
+    expect(await s.getReference('web:c1')).toBeNull();
+  });
+
+  it('upgrades a version-2 database to version 3, keeping its data and adding channel references', async () => {
+    await mkdir(dirname(file), { recursive: true });
+    const old = new Database(file);
+    inspectors.push(old);
+    migrate(old, MIGRATIONS.slice(0, 2));
+    old.prepare("INSERT INTO conversations VALUES ('teams:c1', 'teams', 'u1', '{\"step\":1}', 1, 1)").run();
+    old.prepare("INSERT INTO submissions (conversation_key, channel, user_id, kind, data, created_at) VALUES ('teams:c1', 'teams', 'u1', 'rfl', '{}', 1)").run();
+    old.close();
+
+    const s = store();
+
+    expect(inspect().pragma('user_version', { simple: true })).toBe(3);
+    expect(await s.getConversation('teams:c1')).toEqual({ data: { step: 1 }, rev: 1 });
+    expect(await s.listSubmissions({}, 10)).toHaveLength(1);
+    await s.saveReference('teams:c1', 'teams', 'u1', { serviceUrl: 'https://smba.example/' }, 2);
+    expect(await s.getReference('teams:c1')).toEqual({ serviceUrl: 'https://smba.example/' });
   });
 
   it('does not run migrations again on reopen, and keeps the data', async () => {
@@ -141,7 +167,7 @@ describe('SqliteStore on disk', () => {
     await store().close();
     inspect().pragma(`user_version = ${MIGRATIONS.length + 1}`);
 
-    expect(() => new SqliteStore(file)).toThrow(/schema version 3 is newer than this build knows \(2\)/);
+    expect(() => new SqliteStore(file)).toThrow(/schema version 4 is newer than this build knows \(3\)/);
   });
 
   it('rolls back the whole turn when a write fails halfway through', async () => {
@@ -182,6 +208,31 @@ describe('SqliteStore on disk', () => {
     expect(await s.isProcessed('web', 'm1')).toBe(true);
     expect(await s.repliesTo('web', 'm1')).toHaveLength(1);
     expect(await s.listSubmissions({}, 10)).toHaveLength(1);
+  });
+
+  it('erases the references of a user in the same transaction as the rest', async () => {
+    const s = store();
+    await s.commitTurn(commit('m1'));
+    await s.saveReference('web:c1', 'web', 'u1', { serviceUrl: 'https://smba.example/' }, 1);
+    failOn(s, 'deleteUserConversations', () => true, 'erase refused');
+
+    await expect(s.deleteUser('web', 'u1')).rejects.toThrow('erase refused');
+
+    expect(await s.getReference('web:c1')).toEqual({ serviceUrl: 'https://smba.example/' });
+  });
+
+  it('names the reference row when a stored reference is not JSON, without the conversation id', async () => {
+    const s = store();
+    await s.saveReference('teams:a:secret', 'teams', 'u1', {}, 1);
+    inspect().prepare("UPDATE channel_refs SET data = 'oops'").run();
+
+    const err = await s.getReference('teams:a:secret').then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(StoreDataError);
+    expect((err as Error).message).toMatch(/^channel_refs\.data of conversation [0-9a-f]{12} is not valid JSON/);
+    expect((err as Error).message).not.toContain('secret');
   });
 
   it('names the table and row when a stored record is not JSON, without the conversation id', async () => {

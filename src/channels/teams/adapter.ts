@@ -1,5 +1,6 @@
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { errorFields, type Logger } from '../../conversation/logger';
+import type { Store } from '../../store/store';
 import { TeamsChannel } from './channel';
 
 export interface TeamsSettings {
@@ -16,8 +17,11 @@ export interface Teams {
   authenticated: boolean;
 }
 
-/** botbuilder's CloudAdapter, authenticated from the app registration, and the channel that sends through it. */
-export function createTeams(settings: TeamsSettings, log: Logger): Teams {
+/**
+ * botbuilder's CloudAdapter, authenticated from the app registration, and the
+ * channel that sends through it, keeping conversation references in `store`.
+ */
+export function createTeams(settings: TeamsSettings, store: Store, log: Logger): Teams {
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: settings.appId,
     MicrosoftAppPassword: settings.appPassword,
@@ -30,5 +34,6 @@ export function createTeams(settings: TeamsSettings, log: Logger): Teams {
   adapter.onTurnError = async (_context, err) => {
     log.error({ event: 'teams-turn-failed', ...errorFields(err) });
   };
-  return { adapter, channel: new TeamsChannel(adapter, settings.appId ?? ''), authenticated: settings.appId !== undefined };
+  const channel = new TeamsChannel(adapter, settings.appId ?? '', store);
+  return { adapter, channel, authenticated: settings.appId !== undefined };
 }

@@ -73,7 +73,8 @@ export function teamsRoutes(deps: TeamsDeps): FastifyPluginAsync {
 
 async function onTurn({ engine, channel, log }: TeamsDeps, context: TurnContext): Promise<void> {
   const activity = context.activity;
-  channel.references.remember(activity);
+  // Saved before the turn runs, so its replies (and any sent later) can be delivered.
+  await channel.references.remember(activity);
   let inbound: InboundMessage | null = null;
   if (activity.type === 'message') inbound = toInbound(activity, Date.now());
   else if (activity.type === 'conversationUpdate' && botWasAdded(activity)) inbound = greeting(activity);

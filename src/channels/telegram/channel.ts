@@ -2,9 +2,10 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import { Bot, type Api } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { ChannelPort } from '../../conversation/channel';
-import type { Logger } from '../../conversation/logger';
+import { errorFields, type Logger } from '../../conversation/logger';
 import { toOutbound } from './to-outbound';
 import { CHANNEL } from './to-inbound';
+import { MessageTracker } from './tracked';
 
 export interface TelegramBotOptions {
   token: string;
@@ -53,8 +54,20 @@ export function botInfo(token: string, username: string): UserFromGetMe {
   };
 }
 
-/** The engine's port onto Telegram: each reply is one sendMessage, in order. */
-export function telegramChannel(api: Api, log: Logger): ChannelPort {
+export interface TelegramChannelOptions {
+  /** The chat's recent message ids, shared with the update handler (which adds the person's). */
+  tracker?: MessageTracker;
+  now?: () => number;
+}
+
+/**
+ * The engine's port onto Telegram: each reply is one sendMessage, in order.
+ * The ids of sent messages are tracked; a reply with `clearBefore` (discreet
+ * mode) first deletes the tracked messages still young enough to delete.
+ */
+export function telegramChannel(api: Api, log: Logger, opts: TelegramChannelOptions = {}): ChannelPort {
+  const tracker = opts.tracker ?? new MessageTracker();
+  const now = opts.now ?? Date.now;
   return {
     name: CHANNEL,
     capabilities: {
@@ -65,13 +78,43 @@ export function telegramChannel(api: Api, log: Logger): ChannelPort {
       maxTextLength: 4096,
     },
     async send(ref, messages) {
+      const chatId = ref.conversationId;
       for (const message of messages) {
         const { params, skipped } = toOutbound(message);
         // Payloads are never logged: they can name a topic a person chose.
         if (skipped.length > 0) log.warn({ event: 'telegram-payload-too-long', skipped: skipped.length });
+        const cleared = message.clearBefore ? await deleteTracked(api, log, tracker, chatId, now()) : [];
         const { text, ...other } = params;
-        await api.sendMessage(ref.conversationId, text, other);
+        const sent = await api.sendMessage(chatId, text, other);
+        tracker.forget(chatId, cleared);
+        tracker.add(chatId, sent.message_id, sent.date * 1000);
       }
     },
   };
+}
+
+/**
+ * Deletes the chat's tracked messages that Telegram still lets the bot delete
+ * (48 hours); returns the ids tried. A failure (already deleted, too old) is
+ * logged and the rest go on: the neutral message is sent either way.
+ */
+async function deleteTracked(
+  api: Api,
+  log: Logger,
+  tracker: MessageTracker,
+  chatId: string,
+  now: number,
+): Promise<number[]> {
+  const ids = tracker.deletable(chatId, now);
+  let failed = 0;
+  for (const id of ids) {
+    try {
+      await api.deleteMessage(chatId, id);
+    } catch (err) {
+      failed++;
+      if (failed === 1) log.warn({ event: 'telegram-delete-failed', ...errorFields(err) });
+    }
+  }
+  log.info({ event: 'telegram-chat-cleared', deleted: ids.length - failed, failed });
+  return ids;
 }

@@ -10,6 +10,7 @@ export const COMMAND_PAYLOADS: Readonly<Record<string, string>> = {
   help: 'cmd.help',
   language: 'cmd.language',
   sos: 'cmd.sos',
+  clear: 'cmd.clear',
 };
 
 const LANGUAGE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/;

@@ -3,12 +3,15 @@ import type { Update } from 'grammy/types';
 import { InboundError, type Engine } from '../../conversation/engine';
 import { errorFields, type Logger } from '../../conversation/logger';
 import { toInbound } from './to-inbound';
+import type { MessageTracker } from './tracked';
 
 export interface UpdateDeps {
   engine: Engine;
   api: Api;
   log: Logger;
   now?: () => number;
+  /** Where the person's message ids are kept for discreet mode (the channel's tracker). */
+  tracker?: MessageTracker;
 }
 
 export type UpdateOutcome = 'processed' | 'duplicate' | 'ignored' | 'invalid';
@@ -45,6 +48,9 @@ export async function handleUpdate(body: unknown, deps: UpdateDeps): Promise<Upd
       deps.log.info({ event: 'telegram-update-ignored', updateId: body.update_id, kinds: Object.keys(body) });
       return 'ignored';
     }
+    // Tracked before handling, so that a `clear` deletes the message that asked for it too.
+    const message = body.message;
+    if (deps.tracker && message) deps.tracker.add(inbound.conversationId, message.message_id, message.date * 1000);
     try {
       const result = await deps.engine.handle(inbound);
       return result.status;

@@ -3,7 +3,7 @@ import { normalise } from '../render';
 import type { Middleware, Turn } from '../turn';
 import { chooseLanguage, typedLanguage } from './language';
 
-export const COMMANDS = ['menu', 'back', 'help', 'language', 'country', 'erase', 'stop'] as const;
+export const COMMANDS = ['menu', 'back', 'help', 'language', 'country', 'erase', 'stop', 'clear'] as const;
 
 /** The flow that asks where the person is and where they are from. */
 export const SITUATION_FLOW = 'situation';
@@ -33,7 +33,7 @@ export function repeatPrompt(turn: Turn, flows: FlowRunner): void {
 
 /**
  * Global commands, from any state, before the flow sees the message: menu,
- * back, help, language, country, delete my data, stop; and the payloads that
+ * back, help, language, country, delete my data, stop, clear; and the payloads that
  * belong to no flow (language chosen, a topic offered from anywhere, erasure
  * confirmed).
  */
@@ -103,6 +103,13 @@ export function commands(flows: FlowRunner): Middleware {
         turn.record.flow = null;
         turn.record.prompt = [];
         turn.say({ key: 'common:stopped' });
+        return;
+      case 'clear':
+        // Discreet mode: the channel deletes what it can of the chat before this
+        // one neutral message, and the flow ends so nothing shown hints at it.
+        turn.record.flow = null;
+        turn.record.prompt = [];
+        turn.say({ key: 'common:cleared', clearChat: true });
         return;
     }
   };

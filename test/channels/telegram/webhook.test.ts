@@ -32,6 +32,8 @@ beforeEach(async () => {
       TELEGRAM_WEBHOOK_SECRET: SECRET,
       TELEGRAM_BOT_USERNAME: 'vv_test_bot',
       TELEGRAM_API_ROOT: api.url,
+      // The command menu is registered at start-up; these tests count every call, so it is left out here.
+      TELEGRAM_SET_COMMANDS: 'false',
     },
   });
 });
@@ -190,7 +192,7 @@ test('bad and ignored updates are logged, without their content', async () => {
   });
   await server.close();
   server = await startApp(db.path, {
-    env: { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_BOT_USERNAME: 'vv_test_bot', TELEGRAM_API_ROOT: api.url },
+    env: { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_BOT_USERNAME: 'vv_test_bot', TELEGRAM_API_ROOT: api.url, TELEGRAM_SET_COMMANDS: 'false' },
     log: { level: 'info', destination },
   });
 

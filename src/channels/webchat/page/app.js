@@ -176,6 +176,12 @@
   function append(entries) {
     var first = null;
     entries.forEach(function (entry) {
+      // Discreet mode: a reply marked clearBefore wipes the transcript (screen and storage) before it.
+      if (entry.clearBefore) {
+        state.entries = [];
+        log.textContent = '';
+        first = null;
+      }
       state.entries.push(entry);
       var el = renderEntry(entry);
       log.appendChild(el);
@@ -185,7 +191,9 @@
   }
 
   function botEntry(m) {
-    return { from: 'bot', text: String(m.text), buttons: m.buttons || [], links: m.links || [], dir: m.dir, locale: m.locale };
+    var entry = { from: 'bot', text: String(m.text), buttons: m.buttons || [], links: m.links || [], dir: m.dir, locale: m.locale };
+    if (m.clearBefore === true) entry.clearBefore = true;
+    return entry;
   }
 
   // Long answers are read from their start, so new replies scroll to their top rather than to the bottom.
