@@ -7,12 +7,16 @@ export const MENU_VERSION = 2;
 
 const back = { label: 'common:choice.back', payload: 'nav.back' };
 
-/** The first screen: danger in one tap, then who the person is. */
+/**
+ * The first screen: danger in one tap, then who the person is, and last a
+ * way to clear the chat for someone whose phone is checked by others.
+ */
 export const rootPrompt: Output = {
   key: 'menu:prompt',
   choices: [
     topicChoice('danger'),
     ...AUDIENCES.map((a) => ({ label: `menu:audience.${a}`, payload: `menu.audience:${a}` })),
+    { label: 'common:choice.clear', payload: 'cmd.clear' },
   ],
 };
 

@@ -4,6 +4,7 @@ import { buttonsOf, createTestBot, english, keysOf, numberOf, type TestBot, type
 const rootLabels = [
   english('menu:topics.danger'),
   ...AUDIENCES.map((a) => english(`menu:audience.${a}`)),
+  english('common:choice.clear'),
 ];
 
 /** A newcomer who has skipped the questions about where they are, and sees the menu. */

@@ -121,7 +121,7 @@ test('a first message gets the welcome; a whole flow is walked with typed number
   const menu = user.last.find((r) => r.activity.text === english('menu:prompt'))!;
   expect(menu.activity.suggestedActions).toBeUndefined();
   expect(menu.activity.attachments?.[0]?.contentType).toBe('application/vnd.microsoft.card.hero');
-  expect(menu.activity.attachments?.[0]?.content.buttons.length).toBe(4);
+  expect(menu.activity.attachments?.[0]?.content.buttons.length).toBe(5);
 
   await user.press('I am preparing to go abroad');
   expect(user.texts().join('\n')).toContain('Before you go');
