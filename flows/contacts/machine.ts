@@ -1,9 +1,9 @@
-import { enqueueActions, setup } from 'xstate';
 import type { CountryView, FlowDeps } from '../directory';
-import { onwardChoice, openOnward, type Onward } from '../menu/onward';
+import { onwardChoice, type Onward } from '../menu/onward';
+import { infoScreen, type Situation } from '../shared/info-screen';
 import { societyLines } from '../services/society';
 import { emergencyOutput } from '../shared/numbers';
-import { flowActions, type FlowDefinition, type FlowEnv, type FlowEvent, type FlowInput, type Output } from '../types';
+import type { FlowDefinition, Output } from '../types';
 import { labourOutput, originOutput } from './lines';
 
 /** Bump when a change would break stored snapshots (a state renamed or removed). */
@@ -16,7 +16,6 @@ const closing: Output = {
   choices: [...ONWARD.map(onwardChoice), { label: 'common:choice.menu', payload: 'cmd.menu' }],
 };
 
-type Situation = Pick<FlowEnv, 'country' | 'origin'>;
 
 /** A country people leave from has lines for its workers abroad; an unknown one gets a hint. */
 function homeOutputs(home: CountryView | undefined): Output[] {
@@ -43,28 +42,5 @@ export function createContactsFlow(deps: FlowDeps): FlowDefinition {
     return [emergencyOutput(countries, here?.code), ...hereOutputs, ...homeOutputs(home)];
   };
 
-  const machine = setup({
-    types: { events: {} as FlowEvent, input: {} as FlowInput, context: {} as Situation },
-    actions: flowActions,
-  }).createMachine({
-    id: 'contacts',
-    initial: 'shown',
-    context: ({ input }) => ({ country: input.env.country, origin: input.env.origin }),
-    states: {
-      // No `nav.back`: the engine answers `back` with the menu this topic came from.
-      shown: {
-        entry: [
-          enqueueActions(({ context, enqueue }) => {
-            for (const output of contactsFor(context)) enqueue({ type: 'say', params: output });
-          }),
-          { type: 'say', params: closing },
-        ],
-        on: {
-          'topic.open': openOnward(ONWARD),
-        },
-      },
-    },
-  });
-
-  return { id: 'contacts', version: CONTACTS_VERSION, machine };
+  return infoScreen({ id: 'contacts', version: CONTACTS_VERSION, body: contactsFor, closing: closing, onward: ONWARD });
 }

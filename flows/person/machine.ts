@@ -1,9 +1,9 @@
-import { enqueueActions, setup } from 'xstate';
 import { labourOutput, originOutput } from '../contacts/lines';
 import type { FlowDeps } from '../directory';
-import { onwardChoice, openOnward, type Onward } from '../menu/onward';
+import { onwardChoice, type Onward } from '../menu/onward';
+import { infoScreen, type Situation } from '../shared/info-screen';
 import { countriesOf, societyLines } from '../services/society';
-import { flowActions, type FlowDefinition, type FlowEnv, type FlowEvent, type FlowInput, type Output } from '../types';
+import type { FlowDefinition, Output } from '../types';
 
 /** Bump when a change would break stored snapshots (a state renamed or removed). */
 export const PERSON_VERSION = 1;
@@ -20,7 +20,6 @@ const yourChoice: Output = {
   choices: [...ONWARD.map(onwardChoice), { label: 'common:choice.menu', payload: 'cmd.menu' }],
 };
 
-type Situation = Pick<FlowEnv, 'country' | 'origin'>;
 
 /**
  * "Talk to a person": the bot says it is a program and shows how to reach
@@ -46,29 +45,5 @@ export function createPersonFlow(deps: FlowDeps): FlowDefinition {
     ];
   };
 
-  const machine = setup({
-    types: { events: {} as FlowEvent, input: {} as FlowInput, context: {} as Situation },
-    actions: flowActions,
-  }).createMachine({
-    id: 'person',
-    initial: 'shown',
-    context: ({ input }) => ({ country: input.env.country, origin: input.env.origin }),
-    states: {
-      // No `nav.back`: the engine answers `back` with the menu.
-      shown: {
-        entry: [
-          { type: 'say', params: intro },
-          enqueueActions(({ context, enqueue }) => {
-            for (const output of peopleFor(context)) enqueue({ type: 'say', params: output });
-          }),
-          { type: 'say', params: yourChoice },
-        ],
-        on: {
-          'topic.open': openOnward(ONWARD),
-        },
-      },
-    },
-  });
-
-  return { id: 'person', version: PERSON_VERSION, machine };
+  return infoScreen({ id: 'person', version: PERSON_VERSION, intro, body: peopleFor, closing: yourChoice, onward: ONWARD });
 }

@@ -1,9 +1,7 @@
-import { getShortestPaths } from '@xstate/graph';
-import { transition, type AnyMachineSnapshot, type ExecutableActionObject } from 'xstate';
 import { loadConfig } from '../../src/config/env';
 import { flowDeps } from '../../src/flow-deps';
-import { english, resources } from '../../test/support/english';
-import type { FlowEnv, FlowEvent, Output } from '../types';
+import { resources } from '../../test/support/english';
+import { saidEverywhere } from '../../test/support/said-everywhere';
 import { createRecruitmentFlow } from './machine';
 
 /**
@@ -16,33 +14,8 @@ const { countries } = flowDeps(loadConfig({}));
 const { machine } = createRecruitmentFlow({ countries, links: { firstAidApp: '', familyLinks: '' } });
 const PRESSES = ['recruitment.check', 'recruitment.contract', 'recruitment.report', 'nav.back'];
 
-const optional = (codes: string[]) => [undefined, ...codes];
-const places = optional(countries.destinations().map((c) => c.code));
 // Thailand is in the directory as a place to work only: it stands for an origin without an agency.
-const homes = optional([...countries.origins().map((c) => c.code), 'TH']);
-
-function messagesIn(env: FlowEnv): Output[] {
-  const events = PRESSES.map((type) => ({ type, env }) as FlowEvent);
-  const snapshots = getShortestPaths(machine, { events, input: { env } }).map((p) => p.state as AnyMachineSnapshot);
-  const saidAfter = (s: AnyMachineSnapshot, e: FlowEvent): Output[] => {
-    const actions: readonly ExecutableActionObject[] = transition(machine, s, e)[1];
-    return actions.filter((a) => a.type === 'say').map((a) => a.params as Output);
-  };
-  return snapshots.flatMap((s) => events.filter((e) => s.can(e)).flatMap((e) => saidAfter(s, e)));
-}
-
-/** Each distinct text once, with where it was said. */
-const byText = new Map<string, string>();
-for (const country of places) {
-  for (const origin of homes) {
-    const env: FlowEnv = { locale: 'en', ...(country && { country }), ...(origin && { origin }) };
-    for (const o of messagesIn(env)) {
-      const text = english(o.key, o.params);
-      if (!byText.has(text)) byText.set(text, `${o.key} in ${country ?? '?'} from ${origin ?? '?'}`);
-    }
-  }
-}
-const texts = [...byText].map(([text, where]): [string, string] => [where, text]);
+const texts = saidEverywhere(machine, PRESSES, countries, ['TH']);
 
 describe('recruitment wording', () => {
   it('covers every message of the flow', () => {

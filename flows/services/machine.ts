@@ -1,8 +1,8 @@
-import { enqueueActions, setup } from 'xstate';
 import type { FlowDeps } from '../directory';
-import { onwardChoice, openOnward, type Onward } from '../menu/onward';
+import { onwardChoice, type Onward } from '../menu/onward';
+import { infoScreen } from '../shared/info-screen';
 import { countryName } from '../shared/numbers';
-import { flowActions, type FlowDefinition, type FlowEnv, type FlowEvent, type FlowInput, type Output } from '../types';
+import type { FlowDefinition, FlowEnv, Output } from '../types';
 import { SOCIETY_NOTES } from './notes';
 import { countriesOf, societyLines } from './society';
 
@@ -38,29 +38,5 @@ export function createServicesFlow(deps: FlowDeps): FlowDefinition {
     return [...notes, { key: 'services:societies', params: { lines: countries.flatMap(societyLines) } }];
   };
 
-  const machine = setup({
-    types: { events: {} as FlowEvent, input: {} as FlowInput, context: {} as Pick<FlowEnv, 'country' | 'origin'> },
-    actions: flowActions,
-  }).createMachine({
-    id: 'services',
-    initial: 'shown',
-    context: ({ input }) => ({ country: input.env.country, origin: input.env.origin }),
-    states: {
-      // No `nav.back`: the engine answers `back` with the menu this topic came from.
-      shown: {
-        entry: [
-          { type: 'say', params: intro },
-          enqueueActions(({ context, enqueue }) => {
-            for (const output of aboutCountries(context)) enqueue({ type: 'say', params: output });
-          }),
-          { type: 'say', params: next },
-        ],
-        on: {
-          'topic.open': openOnward(ONWARD),
-        },
-      },
-    },
-  });
-
-  return { id: 'services', version: SERVICES_VERSION, machine };
+  return infoScreen({ id: 'services', version: SERVICES_VERSION, intro, body: aboutCountries, closing: next, onward: ONWARD });
 }
