@@ -1,12 +1,14 @@
 import { checkLimit, serialiseTurn, toJson } from './guards';
-import type {
-  CommitResult,
-  OutboxEntry,
-  Store,
-  StoredConversation,
-  Submission,
-  SubmissionFilter,
-  TurnCommit,
+import {
+  DELIVERY_RANK,
+  type CommitResult,
+  type Delivery,
+  type OutboxEntry,
+  type Store,
+  type StoredConversation,
+  type Submission,
+  type SubmissionFilter,
+  type TurnCommit,
 } from './store';
 
 interface Conversation {
@@ -34,6 +36,8 @@ export class MemoryStore implements Store {
   private nextSubmissionId = 1;
   /** Conversation key → channel reference, as JSON text. */
   private readonly references = new Map<string, { channel: string; userId: string; data: string }>();
+  /** `${channel}\u0000${externalId}` → the delivery kept. */
+  private readonly deliveries = new Map<string, Delivery>();
 
   async getConversation(conversationKey: string): Promise<StoredConversation | null> {
     const row = this.conversations.get(conversationKey);
@@ -126,6 +130,9 @@ export class MemoryStore implements Store {
     for (const [key, r] of this.references) {
       if (r.channel === channel && r.userId === userId) this.references.delete(key);
     }
+    for (const [key, d] of this.deliveries) {
+      if (d.channel === channel && d.userId === userId) this.deliveries.delete(key);
+    }
     return keys.length;
   }
 
@@ -143,6 +150,18 @@ export class MemoryStore implements Store {
   async getReference(conversationKey: string): Promise<unknown | null> {
     const row = this.references.get(conversationKey);
     return row ? (JSON.parse(row.data) as unknown) : null;
+  }
+
+  async recordDelivery(delivery: Delivery): Promise<void> {
+    const key = markKey(delivery.channel, delivery.externalId);
+    const kept = this.deliveries.get(key);
+    if (kept && DELIVERY_RANK[delivery.state] < DELIVERY_RANK[kept.state]) return;
+    this.deliveries.set(key, { ...delivery });
+  }
+
+  async getDelivery(channel: string, externalId: string): Promise<Delivery | null> {
+    const kept = this.deliveries.get(markKey(channel, externalId));
+    return kept ? { ...kept } : null;
   }
 
   async close(): Promise<void> {

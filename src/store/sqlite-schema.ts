@@ -88,6 +88,26 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX channel_refs_by_user ON channel_refs (channel, user_id);
       `),
   },
+  {
+    name: 'delivery states',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE deliveries (
+          channel TEXT NOT NULL,
+          external_id TEXT NOT NULL,
+          conversation_key TEXT NOT NULL,
+          user_id TEXT NOT NULL,
+          state TEXT NOT NULL,
+          -- The state's rank, so that an upsert can refuse to move a message back.
+          rank INTEGER NOT NULL,
+          error_code INTEGER,
+          error_title TEXT,
+          updated_at INTEGER NOT NULL,
+          PRIMARY KEY (channel, external_id)
+        );
+        CREATE INDEX deliveries_by_user ON deliveries (channel, user_id);
+      `),
+  },
 ];
 
 export interface MigrationReport {

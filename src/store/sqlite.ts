@@ -4,14 +4,17 @@ import Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
 import { checkLimit, conversationRow, fromJson, serialiseTurn, toJson, type SerialisedTurn } from './guards';
 import { migrate } from './sqlite-schema';
-import type {
-  CommitResult,
-  OutboxEntry,
-  Store,
-  StoredConversation,
-  Submission,
-  SubmissionFilter,
-  TurnCommit,
+import {
+  DELIVERY_RANK,
+  type CommitResult,
+  type Delivery,
+  type DeliveryState,
+  type OutboxEntry,
+  type Store,
+  type StoredConversation,
+  type Submission,
+  type SubmissionFilter,
+  type TurnCommit,
 } from './store';
 
 export interface SqliteStoreOptions {
@@ -39,6 +42,17 @@ interface SubmissionRow {
   kind: string;
   data: string;
   created_at: number;
+}
+
+interface DeliveryRow {
+  channel: string;
+  external_id: string;
+  conversation_key: string;
+  user_id: string;
+  state: DeliveryState;
+  error_code: number | null;
+  error_title: string | null;
+  updated_at: number;
 }
 
 const SUBMISSIONS = 'SELECT id, conversation_key, channel, user_id, kind, data, created_at FROM submissions';
@@ -147,6 +161,35 @@ export class SqliteStore implements Store {
     return fromJson(row.data, { table: 'channel_refs', column: 'data', row: conversationRow(conversationKey) });
   }
 
+  async recordDelivery(d: Delivery): Promise<void> {
+    this.sql.recordDelivery.run({
+      channel: d.channel,
+      externalId: d.externalId,
+      conversationKey: d.conversationKey,
+      userId: d.userId,
+      state: d.state,
+      rank: DELIVERY_RANK[d.state],
+      errorCode: d.errorCode,
+      errorTitle: d.errorTitle,
+      updatedAt: d.updatedAt,
+    });
+  }
+
+  async getDelivery(channel: string, externalId: string): Promise<Delivery | null> {
+    const row = this.sql.getDelivery.get(channel, externalId) as DeliveryRow | undefined;
+    if (!row) return null;
+    return {
+      channel: row.channel,
+      externalId: row.external_id,
+      conversationKey: row.conversation_key,
+      userId: row.user_id,
+      state: row.state,
+      errorCode: row.error_code,
+      errorTitle: row.error_title,
+      updatedAt: row.updated_at,
+    };
+  }
+
   async close(): Promise<void> {
     if (!this.db.open) return;
     // Lets SQLite refresh the statistics its query planner relies on; cheap when nothing changed.
@@ -187,6 +230,7 @@ export class SqliteStore implements Store {
     this.sql.deleteUserOutbox.run(channel, userId);
     this.sql.deleteUserMarks.run(channel, userId);
     this.sql.deleteUserReferences.run(channel, userId);
+    this.sql.deleteUserDeliveries.run(channel, userId);
     return this.sql.deleteUserConversations.run(channel, userId).changes;
   }
 
@@ -261,6 +305,16 @@ function prepare(db: Database.Database) {
     ),
     getReference: s('SELECT data FROM channel_refs WHERE conversation_key = ?'),
     deleteUserReferences: s('DELETE FROM channel_refs WHERE channel = ? AND user_id = ?'),
+    recordDelivery: s(
+      `INSERT INTO deliveries (channel, external_id, conversation_key, user_id, state, rank, error_code, error_title, updated_at)
+       VALUES (@channel, @externalId, @conversationKey, @userId, @state, @rank, @errorCode, @errorTitle, @updatedAt)
+       ON CONFLICT (channel, external_id) DO UPDATE SET
+         state = excluded.state, rank = excluded.rank, error_code = excluded.error_code,
+         error_title = excluded.error_title, updated_at = excluded.updated_at
+       WHERE excluded.rank >= deliveries.rank`,
+    ),
+    getDelivery: s('SELECT * FROM deliveries WHERE channel = ? AND external_id = ?'),
+    deleteUserDeliveries: s('DELETE FROM deliveries WHERE channel = ? AND user_id = ?'),
     deleteUserConversations: s('DELETE FROM conversations WHERE channel = ? AND user_id = ?'),
   };
 }

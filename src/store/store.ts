@@ -55,6 +55,34 @@ export interface SubmissionFilter {
   conversationKey?: string;
 }
 
+/**
+ * How far a message the bot sent has got, as the platform reports it
+ * (WhatsApp's status webhooks). A state never moves back: `read` stays read
+ * when a late `delivered` arrives; `failed` is final.
+ */
+export type DeliveryState = 'accepted' | 'sent' | 'delivered' | 'read' | 'failed';
+
+export const DELIVERY_RANK: Readonly<Record<DeliveryState, number>> = {
+  accepted: 0,
+  sent: 1,
+  delivered: 2,
+  read: 3,
+  failed: 4,
+};
+
+export interface Delivery {
+  channel: string;
+  /** The platform's id of the sent message (a WhatsApp `wamid`). */
+  externalId: string;
+  conversationKey: string;
+  userId: string;
+  state: DeliveryState;
+  /** The platform's error code and title, for `failed`. */
+  errorCode: number | null;
+  errorTitle: string | null;
+  updatedAt: number;
+}
+
 export type CommitResult =
   | { ok: true; rev: number; outbox: OutboxEntry[] }
   | { ok: false; reason: 'conflict' | 'duplicate' };
@@ -94,5 +122,13 @@ export interface Store {
   saveReference(conversationKey: string, channel: string, userId: string, reference: unknown, now: number): Promise<void>;
   /** The reference last saved for the conversation, as a fresh copy; null if none. */
   getReference(conversationKey: string): Promise<unknown | null>;
+  /**
+   * Records a sent message's state (upsert by channel and external id). A
+   * state of lower rank than the one kept is ignored, so statuses arriving
+   * out of order never move a message back. `deleteUser` removes the user's.
+   */
+  recordDelivery(delivery: Delivery): Promise<void>;
+  /** The state kept for a sent message; null if none. */
+  getDelivery(channel: string, externalId: string): Promise<Delivery | null>;
   close(): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import type { CommitResult, OutboxEntry, Store, SubmissionFilter, TurnCommit } from '../../src/store/store';
+import type { CommitResult, Delivery, OutboxEntry, Store, SubmissionFilter, TurnCommit } from '../../src/store/store';
 
 export interface StoreHarness {
   store: Store;
@@ -539,6 +539,60 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
         expect(await store.getReference('web:c2')).toBeNull();
         expect(await store.getReference('web:c3')).toEqual({ of: 'web:c3' });
         expect(await store.getReference('teams:c1')).toEqual({ of: 'teams:c1' });
+      });
+    });
+
+    describe('delivery states', () => {
+      const sent = (state: Delivery['state'], at: number, over: Partial<Delivery> = {}): Delivery => ({
+        channel: 'whatsapp-cloud',
+        externalId: 'wamid.HBgM1',
+        conversationKey: 'whatsapp-cloud:6591234567',
+        userId: '6591234567',
+        state,
+        errorCode: null,
+        errorTitle: null,
+        updatedAt: at,
+        ...over,
+      });
+
+      it('gives back the state recorded for a message, and null for one never recorded', async () => {
+        expect(await store.getDelivery('whatsapp-cloud', 'wamid.HBgM1')).toBeNull();
+
+        await store.recordDelivery(sent('accepted', T0));
+
+        expect(await store.getDelivery('whatsapp-cloud', 'wamid.HBgM1')).toEqual(sent('accepted', T0));
+        expect(await store.getDelivery('whatsapp-cloud', 'wamid.other')).toBeNull();
+        expect(await store.getDelivery('telegram', 'wamid.HBgM1')).toBeNull();
+      });
+
+      it('moves forward and never back: a late `delivered` leaves a message read', async () => {
+        await store.recordDelivery(sent('accepted', T0));
+        await store.recordDelivery(sent('read', T0 + 2));
+        await store.recordDelivery(sent('delivered', T0 + 1));
+        await store.recordDelivery(sent('sent', T0 + 3));
+
+        expect(await store.getDelivery('whatsapp-cloud', 'wamid.HBgM1')).toEqual(sent('read', T0 + 2));
+      });
+
+      it('keeps a failure with its error code and title, and a failure is final', async () => {
+        await store.recordDelivery(sent('sent', T0));
+        const failed = sent('failed', T0 + 1, { errorCode: 131047, errorTitle: 'Re-engagement message' });
+        await store.recordDelivery(failed);
+        await store.recordDelivery(sent('read', T0 + 2));
+
+        expect(await store.getDelivery('whatsapp-cloud', 'wamid.HBgM1')).toEqual(failed);
+      });
+
+      it('are erased with their user on that channel, and only theirs', async () => {
+        await store.recordDelivery(sent('sent', T0));
+        await store.recordDelivery(sent('sent', T0, { externalId: 'wamid.2', userId: 'other' }));
+        await store.recordDelivery(sent('sent', T0, { externalId: 'wamid.3', channel: 'whatsapp-web' }));
+
+        await store.deleteUser('whatsapp-cloud', '6591234567');
+
+        expect(await store.getDelivery('whatsapp-cloud', 'wamid.HBgM1')).toBeNull();
+        expect(await store.getDelivery('whatsapp-cloud', 'wamid.2')).not.toBeNull();
+        expect(await store.getDelivery('whatsapp-web', 'wamid.3')).not.toBeNull();
       });
     });
 

@@ -92,7 +92,7 @@ describe('SqliteStore on disk', () => {
       .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
       .pluck()
       .all();
-    expect(tables).toEqual(['channel_refs', 'conversations', 'outbox', 'processed', 'submissions']);
+    expect(tables).toEqual(['channel_refs', 'conversations', 'deliveries', 'outbox', 'processed', 'submissions']);
     const indexes = inspect()
       .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'submissions' ORDER BY name")
       .pluck()
@@ -122,7 +122,7 @@ describe('SqliteStore on disk', () => {
 
     const s = store();
 
-    expect(inspect().pragma('user_version', { simple: true })).toBe(3);
+    expect(inspect().pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     expect(await s.getConversation('web:c1')).toEqual({ data: { step: 1 }, rev: 1 });
     expect(await s.isProcessed('web', 'm1')).toBe(true);
     expect((await s.repliesTo('web', 'm1'))?.map((e) => e.message)).toEqual([{ text: 'hi' }]);
@@ -135,7 +135,7 @@ describe('SqliteStore on disk', () => {
     expect(await s.getReference('web:c1')).toBeNull();
   });
 
-  it('upgrades a version-2 database to version 3, keeping its data and adding channel references', async () => {
+  it('upgrades a version-2 database to the current version, keeping its data and adding channel references', async () => {
     await mkdir(dirname(file), { recursive: true });
     const old = new Database(file);
     inspectors.push(old);
@@ -146,11 +146,37 @@ describe('SqliteStore on disk', () => {
 
     const s = store();
 
-    expect(inspect().pragma('user_version', { simple: true })).toBe(3);
+    expect(inspect().pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     expect(await s.getConversation('teams:c1')).toEqual({ data: { step: 1 }, rev: 1 });
     expect(await s.listSubmissions({}, 10)).toHaveLength(1);
     await s.saveReference('teams:c1', 'teams', 'u1', { serviceUrl: 'https://smba.example/' }, 2);
     expect(await s.getReference('teams:c1')).toEqual({ serviceUrl: 'https://smba.example/' });
+  });
+
+  it('upgrades a version-3 database to version 4, keeping its references and adding delivery states', async () => {
+    await mkdir(dirname(file), { recursive: true });
+    const old = new Database(file);
+    inspectors.push(old);
+    migrate(old, MIGRATIONS.slice(0, 3));
+    old.prepare("INSERT INTO channel_refs VALUES ('teams:c1', 'teams', 'u1', '{\"serviceUrl\":\"https://smba.example/\"}', 1)").run();
+    old.close();
+
+    const s = store();
+
+    expect(inspect().pragma('user_version', { simple: true })).toBe(4);
+    expect(await s.getReference('teams:c1')).toEqual({ serviceUrl: 'https://smba.example/' });
+    const delivery = {
+      channel: 'whatsapp-cloud',
+      externalId: 'wamid.1',
+      conversationKey: 'whatsapp-cloud:1',
+      userId: '1',
+      state: 'sent' as const,
+      errorCode: null,
+      errorTitle: null,
+      updatedAt: 2,
+    };
+    await s.recordDelivery(delivery);
+    expect(await s.getDelivery('whatsapp-cloud', 'wamid.1')).toEqual(delivery);
   });
 
   it('does not run migrations again on reopen, and keeps the data', async () => {
@@ -167,7 +193,7 @@ describe('SqliteStore on disk', () => {
     await store().close();
     inspect().pragma(`user_version = ${MIGRATIONS.length + 1}`);
 
-    expect(() => new SqliteStore(file)).toThrow(/schema version 4 is newer than this build knows \(3\)/);
+    expect(() => new SqliteStore(file)).toThrow(/schema version 5 is newer than this build knows \(4\)/);
   });
 
   it('rolls back the whole turn when a write fails halfway through', async () => {
