@@ -31,9 +31,24 @@ module.exports = {
         'The conversation core is channel-agnostic: no channels, HTTP, composition root or concrete stores (only the port src/store/store.ts).',
       from: { path: '^src/conversation/', pathNot: TESTS },
       to: {
-        path: ['^src/channels/', '^src/http/', '^src/(app|main)[.]ts$', '^src/store/'],
+        path: ['^src/channels/', '^src/http/', '^src/(app|main)[.]ts$', '^src/store/', '^src/handoff/'],
         pathNot: STORE_PORT,
       },
+    },
+    {
+      name: 'handoff-core-not-to-edges',
+      severity: 'error',
+      comment:
+        'The handoff (cases, consent, organisations) is channel-agnostic like the conversation core; only its inbox (src/handoff/inbox) serves HTTP.',
+      from: { path: '^src/handoff/', pathNot: ['^src/handoff/inbox/', TESTS] },
+      to: { path: ['^src/channels/', '^src/http/', '^src/handoff/inbox/', '^src/(app|main)[.]ts$'] },
+    },
+    {
+      name: 'handoff-core-not-to-edge-packages',
+      severity: 'error',
+      comment: 'No HTTP, database or messaging packages in the handoff core.',
+      from: { path: '^src/handoff/', pathNot: ['^src/handoff/inbox/', TESTS] },
+      to: { path: edgePackage },
     },
     {
       name: 'conversation-not-to-edge-packages',
@@ -52,9 +67,17 @@ module.exports = {
     {
       name: 'channels-independent',
       severity: 'error',
-      comment: 'A channel folder does not import another channel folder.',
+      comment:
+        'A channel folder does not import another channel folder; the two WhatsApp adapters share src/channels/whatsapp (WhatsApp message shapes), which imports no channel.',
       from: { path: '^src/channels/([^/]+)/', pathNot: TESTS },
-      to: { path: '^src/channels/[^/]+/', pathNot: '^src/channels/$1/' },
+      to: { path: '^src/channels/[^/]+/', pathNot: ['^src/channels/$1/', '^src/channels/whatsapp/'] },
+    },
+    {
+      name: 'whatsapp-shared-only-for-whatsapp',
+      severity: 'error',
+      comment: 'The shared WhatsApp layer serves the WhatsApp adapters only.',
+      from: { path: '^src/channels/(?!whatsapp)[^/]+/', pathNot: TESTS },
+      to: { path: '^src/channels/whatsapp/' },
     },
     {
       name: 'directory-is-data',

@@ -36,8 +36,8 @@ export default defineConfig(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
-    // The web chat page: a classic browser script, no build step.
-    files: ['src/channels/webchat/page/**/*.js'],
+    // The web chat page and the caseworker console: classic browser scripts, no build step.
+    files: ['src/channels/webchat/page/**/*.js', 'src/handoff/inbox/page/**/*.js'],
     languageOptions: {
       sourceType: 'script',
       globals: Object.fromEntries(

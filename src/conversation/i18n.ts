@@ -81,6 +81,13 @@ export class Translator {
     return this.i18n.exists(key, { lng: locale });
   }
 
+  /** Whether this language itself has the key, not through the English fallback. */
+  hasOwn(key: string, locale: string): boolean {
+    const colon = key.indexOf(':');
+    if (colon <= 0) return false;
+    return typeof this.i18n.getResource(locale, key.slice(0, colon), key.slice(colon + 1)) === 'string';
+  }
+
   t(key: string, locale: string, params?: Params): string {
     return this.i18n.t(key, { ...this.resolve(params, locale), lng: locale });
   }

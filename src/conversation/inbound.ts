@@ -4,6 +4,12 @@ import { z } from 'zod';
 export const MAX_TEXT_LENGTH = 4096;
 
 /**
+ * The payload a channel hands over for a message the bot cannot read (a voice
+ * note, a photo, a sticker): the person is told to type, and asked again.
+ */
+export const UNSUPPORTED_INPUT = 'input.unsupported';
+
+/**
  * One message from a person, as every channel adapter must hand it to the
  * engine. `messageId` is the channel's own id and is the de-duplication key.
  */

@@ -17,13 +17,16 @@ export function render(
     const lng = output.locale ?? locale;
     const dir = tr.dir(lng);
     let text = tr.t(output.key, lng, output.params);
-    const labels = (output.choices ?? []).map((c) => tr.t(c.label, lng, c.params));
+    const labels = (output.choices ?? []).map((c) => buttonLabel(c, lng, caps.maxButtonLabel, tr));
     const asButtons =
       caps.buttons &&
       labels.length > 0 &&
       labels.length <= caps.maxButtons &&
       labels.every((l) => l.length <= caps.maxButtonLabel);
-    if (labels.length > 0 && !asButtons) text += '\n\n' + numberedList(labels);
+    // A numbered list has room for every label in full; short forms are for buttons.
+    if (labels.length > 0 && !asButtons) {
+      text += '\n\n' + numberedList((output.choices ?? []).map((c) => tr.t(c.label, lng, c.params)));
+    }
 
     const links = (output.links ?? []).map((l) => ({ label: tr.t(l.label, lng, l.params), url: l.url }));
     if (links.length > 0 && !caps.linkButtons) {
@@ -42,6 +45,27 @@ export function render(
       return message;
     });
   });
+}
+
+/**
+ * A choice's label as a button shows it: the full label when it fits, else
+ * its short form (`short:<namespace>.<key>`, written for channels with tight
+ * limits such as WhatsApp's 20 characters) when this language has one that fits.
+ */
+export function buttonLabel(choice: Choice, lng: string, max: number, tr: Translator): string {
+  const label = tr.t(choice.label, lng, choice.params);
+  if (label.length <= max) return label;
+  const short = shortLabelKey(choice.label);
+  if (short === undefined || !tr.hasOwn(short, lng)) return label;
+  const shortLabel = tr.t(short, lng, choice.params);
+  return shortLabel.length <= max ? shortLabel : label;
+}
+
+/** `menu:audience.preparing` → `short:menu.audience.preparing`. */
+export function shortLabelKey(key: string): string | undefined {
+  const colon = key.indexOf(':');
+  if (colon <= 0) return undefined;
+  return `short:${key.slice(0, colon)}.${key.slice(colon + 1)}`;
 }
 
 /**
@@ -118,6 +142,12 @@ export function matchChoice(
   for (const lng of locales) {
     const hit = choices.find((c) => normalise(tr.t(c.label, lng, c.params)) === typed);
     if (hit) return hit;
+    // A button's short label, typed as it was shown.
+    const short = choices.find((c) => {
+      const key = shortLabelKey(c.label);
+      return key !== undefined && tr.hasOwn(key, lng) && normalise(tr.t(key, lng, c.params)) === typed;
+    });
+    if (short) return short;
   }
   return undefined;
 }

@@ -155,6 +155,21 @@ function placeholderProblems(english: unknown, translated: unknown): string[] {
   });
 }
 
+/**
+ * Short forms of button labels (`short.json`, in every language including
+ * English) differ in keys from language to language: each has them only where
+ * its own label is too long for a button. A short form answers to the English
+ * label it shortens, `menu.topics.rfl` to `topics.rfl` in `menu.json`, so its
+ * source is every English file but short.json, by namespace.
+ */
+const SHORT_FILE = 'short.json';
+
+function shortSource(english: ReadonlyMap<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    [...english].filter(([file]) => file !== SHORT_FILE).map(([file, tree]) => [file.replace(/\.json$/, ''), tree]),
+  );
+}
+
 // ---------------------------------------------------------------- allow-lists
 
 /** Keys where the word "illegal" is right, each with its reason. Use "irregular" or "not allowed" first. */
@@ -323,6 +338,22 @@ describe('the rules bite on small fixtures', () => {
     ]);
   });
 
+  it('checks a short form against the English label it shortens', () => {
+    const english = new Map<string, unknown>([
+      ['menu.json', { topics: { rfl: 'Find a family member (RFL)' } }],
+      ['countries.json', { greeting: 'Hello {{name}}, from {{country}}' }],
+      [SHORT_FILE, { menu: { topics: { rfl: 'Find family' } } }],
+    ]);
+    const translated = {
+      menu: { topics: { rfl: 'Hanapin ang kaanak', gone: 'Wala na' } },
+      countries: { greeting: 'Hi {{name}}' },
+    };
+    expect(placeholderProblems(shortSource(english), translated)).toEqual([
+      'menu.topics.gone: not in English',
+      'countries.greeting: uses {{name}}, English uses {{country}} {{name}}',
+    ]);
+  });
+
   it('finds files that are not JSON or hold other values than strings and lists of strings', () => {
     expect(shapeProblems('{"a": "x", "b": {"c": ["y", "z"]}}')).toEqual([]);
     expect(shapeProblems('{"a": "x",}')[0]).toMatch(/^not valid JSON/);
@@ -373,13 +404,14 @@ describe('locale files', () => {
     expect(findings(urls)).toEqual([]);
   });
 
-  it('use the same placeholders and nesting as English in every translation', () => {
+  it('use the same placeholders and nesting as English in every translation, and short forms as their labels', () => {
     const english = new Map(files.filter((f) => langOf(f.name) === ENGLISH).map((f) => [nsOf(f.name), f.tree]));
     const problems = files
-      .filter((f) => langOf(f.name) !== ENGLISH)
+      .filter((f) => langOf(f.name) !== ENGLISH || nsOf(f.name) === SHORT_FILE)
       .flatMap((f) => {
-        if (!english.has(nsOf(f.name))) return [`${f.name}: no English file ${nsOf(f.name)}`];
-        return placeholderProblems(english.get(nsOf(f.name)), f.tree).map((p) => `${f.name} ${p}`);
+        const source = nsOf(f.name) === SHORT_FILE ? shortSource(english) : english.get(nsOf(f.name));
+        if (source === undefined) return [`${f.name}: no English file ${nsOf(f.name)}`];
+        return placeholderProblems(source, f.tree).map((p) => `${f.name} ${p}`);
       });
     expect(problems).toEqual([]);
   });

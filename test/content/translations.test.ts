@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LOCALES_DIR, placeholders, resources } from '../support/english';
+import { normalise } from '../../src/conversation/render';
+import { LOCALES_DIR, placeholders, resources, translator } from '../support/english';
 
 /**
  * Every language must carry the whole of English, with the same parameters,
@@ -51,6 +52,16 @@ const SCRIPT: Record<string, RegExp> = {
 // Word lists, language names and country names may rightly match English.
 const SAME_AS_ENGLISH_ALLOWED = /^(commands|safety|languages|countries):/;
 
+/**
+ * Short forms of button labels (short.json) exist only where a language's own
+ * label is too long for a button, so each language has its own set: they are
+ * checked against the full label they shorten (`short:menu.topics.rfl` against
+ * `menu:topics.rfl`), not key by key against English's short forms.
+ */
+const SHORT = 'short:';
+const isShort = (key: string) => key.startsWith(SHORT);
+const shortened = (key: string) => key.slice(SHORT.length).replace('.', ':');
+
 describe.each(LANGUAGES)('locale %s', (lang) => {
   const mine = allLeaves(lang);
 
@@ -59,15 +70,20 @@ describe.each(LANGUAGES)('locale %s', (lang) => {
     expect(['reviewed', 'draft']).toContain(status[lang]);
   });
 
-  it('has every English key and no other', () => {
-    const missing = [...english.keys()].filter((k) => !mine.has(k));
-    const extra = [...mine.keys()].filter((k) => !english.has(k));
+  it('has every English key and no other (short forms aside)', () => {
+    const missing = [...english.keys()].filter((k) => !isShort(k) && !mine.has(k));
+    const extra = [...mine.keys()].filter((k) => !isShort(k) && !english.has(k));
     expect({ missing, extra }).toEqual({ missing: [], extra: [] });
   });
 
-  it('uses exactly the placeholders of English in every string', () => {
-    const wrong = [...english].flatMap(([key, en]) => {
-      const theirs = mine.get(key);
+  it('has short forms only of labels that English has', () => {
+    const orphans = [...mine.keys()].filter((k) => isShort(k) && typeof english.get(shortened(k)) !== 'string');
+    expect(orphans).toEqual([]);
+  });
+
+  it('uses exactly the placeholders of English in every string, and a short form those of its label', () => {
+    const wrong = [...mine].flatMap(([key, theirs]) => {
+      const en = english.get(isShort(key) ? shortened(key) : key);
       if (typeof en !== 'string' || typeof theirs !== 'string') return [];
       const a = [...new Set(placeholders(en))].sort();
       const b = [...new Set(placeholders(theirs))].sort();
@@ -103,6 +119,12 @@ describe.each(LANGUAGES)('locale %s', (lang) => {
       return typeof theirs === 'string' && letters(en).length > 12 && theirs === en ? [key] : [];
     });
     expect(copied).toEqual([]);
+  });
+
+  it('tells people who send a voice note or photo to type SOS, a word the bot recognises in every language', () => {
+    const text = mine.get('common:textOnly');
+    expect(typeof text === 'string' && text.includes('SOS')).toBe(true);
+    expect(translator.allWords('safety:words', normalise)).toContain(normalise('SOS'));
   });
 
   it('keeps the SOS words, including a romanised form', () => {

@@ -26,6 +26,16 @@ export interface ChannelDriver {
   close(): Promise<void>;
 }
 
+export interface ContractOptions {
+  /**
+   * The channel shows choices as a numbered list in the text (no buttons),
+   * so only the list of the last question can be answered: a choice from an
+   * earlier screen is out of reach, and the person goes through the screens
+   * in between, as they would on their phone.
+   */
+  numberedChoices?: boolean;
+}
+
 const TOTAL = 8;
 const VIETNAMESE = /[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]/i;
 
@@ -38,7 +48,7 @@ const keys = (replies: readonly ChannelReply[]) => replies.map((r) => keyOf(r.te
  * Telegram, Teams): the same conversation gives the same answers, whatever
  * the channel's own format.
  */
-export function channelContract(name: string, makeDriver: () => Promise<ChannelDriver>): void {
+export function channelContract(name: string, makeDriver: () => Promise<ChannelDriver>, options: ContractOptions = {}): void {
   describe(`${name}: channel contract`, () => {
     let person: ChannelDriver;
 
@@ -76,6 +86,10 @@ export function channelContract(name: string, makeDriver: () => Promise<ChannelD
     it('walks the packing flow by its buttons', async () => {
       await person.say('hi');
       expect(choices(await person.press('cmd.menu'))).toContain('menu.audience:preparing');
+      if (options.numberedChoices) {
+        // Buttons keep every topic of the menu in reach; a numbered list offers the group's topics on their own screen.
+        expect(choices(await person.press('menu.audience:preparing'))).toContain('topic.open:packing');
+      }
 
       const intro = await person.press('topic.open:packing');
       expect(texts(intro)).toEqual([english('packing:intro', { total: TOTAL })]);
@@ -115,6 +129,11 @@ export function channelContract(name: string, makeDriver: () => Promise<ChannelD
 
     it.each(['nonsense', 'x.y.z:..'])('answers a forged payload %p politely, not with an error', async (payload) => {
       await person.say('hi');
+      if (options.numberedChoices) {
+        // Typed, a payload is just text, which the first question (where are you?) would look up as a
+        // country name; at the menu, text that is no choice is not understood, as a forged payload is.
+        await person.say('menu');
+      }
 
       const replies = await person.press(payload);
       expect(replies[0]?.text).toBe(english('common:notUnderstood'));
