@@ -9,6 +9,7 @@ import {
 } from 'xstate';
 import { payloadToEvent } from '../src/conversation/events';
 import { COMMANDS } from '../src/conversation/steps/commands';
+import { CATEGORIES } from '../src/handoff/types';
 import { englishTemplate, nestedKeys, placeholders } from '../test/support/english';
 import { testFlows as allFlows } from '../test/support/flows';
 import type { FlowEnv, FlowEvent, Output } from './types';
@@ -22,6 +23,8 @@ const env: FlowEnv = { locale: 'en' };
 
 /** Payload prefix the engine's commands step answers by starting the named flow, if registered. */
 const FLOW_START = 'flow.start:';
+/** Payload prefix the engine's handoff step answers with the consent to a caseworker, for a known category. */
+const PERSON_OFFER = 'handoff.offer:';
 const flowIds = new Set(allFlows.map((f) => f.id));
 
 type Action = ExecutableActionObject;
@@ -148,7 +151,7 @@ describe.each(allFlows.map((f) => [f.id, f] as const))('flow %s', (_id, flow) =>
     const dead: string[] = [];
     for (const { to, actions } of explored.steps) {
       for (const choice of outputsOf(actions).flatMap((o) => o.choices ?? [])) {
-        // Commands and `flow.start:<id>` are answered by the engine before the flow sees them.
+        // Commands, `flow.start:<id>` and `handoff.offer:<category>` are answered by the engine before the flow sees them.
         const command = choice.payload.startsWith('cmd.') ? choice.payload.slice(4) : undefined;
         if (command !== undefined) {
           if (!(COMMANDS as readonly string[]).includes(command)) dead.push(`${choice.payload}: no such command`);
@@ -157,6 +160,11 @@ describe.each(allFlows.map((f) => [f.id, f] as const))('flow %s', (_id, flow) =>
         const started = choice.payload.startsWith(FLOW_START) ? choice.payload.slice(FLOW_START.length) : undefined;
         if (started !== undefined) {
           if (!flowIds.has(started)) dead.push(`${choice.payload}: no flow registered with id "${started}"`);
+          continue;
+        }
+        const category = choice.payload.startsWith(PERSON_OFFER) ? choice.payload.slice(PERSON_OFFER.length) : undefined;
+        if (category !== undefined) {
+          if (!(CATEGORIES as readonly string[]).includes(category)) dead.push(`${choice.payload}: no handoff category "${category}"`);
           continue;
         }
         const event = payloadToEvent(choice.payload, env);

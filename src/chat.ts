@@ -4,7 +4,7 @@ import pino from 'pino';
 import { createApp } from './app';
 import { createTerminalChannel } from './channels/terminal/channel';
 import { toInbound } from './channels/terminal/to-inbound';
-import { ConfigError, loadConfig, type Config } from './config/env';
+import { ConfigError, dataKeyProblems, loadConfig, type Config } from './config/env';
 import { InboundError } from './conversation/engine';
 
 const QUIET_LEVELS: readonly Config['LOG_LEVEL'][] = ['fatal', 'error', 'warn', 'silent'];
@@ -18,6 +18,8 @@ async function main(): Promise<void> {
   let config: Config;
   try {
     config = loadConfig();
+    const problems = dataKeyProblems(config);
+    if (problems.length > 0) throw new ConfigError(problems);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`Virtual Volunteer cannot start: ${err.message}\nSee .env.example for every setting.\n`);

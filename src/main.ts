@@ -3,9 +3,9 @@ import { ConfigError, loadConfig } from './config/env';
 
 /** `npm start`: the bot with its web chat, on SQLite under ./data by default. */
 async function main(): Promise<void> {
-  let config;
+  let app;
   try {
-    config = loadConfig();
+    app = createApp(loadConfig());
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`Virtual Volunteer cannot start: ${err.message}\nSee .env.example for every setting.\n`);
@@ -13,7 +13,6 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const app = createApp(config);
   const url = await app.listen();
   app.log.info({ event: 'listening', url }, `Virtual Volunteer web chat: ${url.replace('127.0.0.1', 'localhost')}/`);
 

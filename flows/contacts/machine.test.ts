@@ -92,12 +92,12 @@ describe('contacts machine', () => {
     ]);
   });
 
-  it('offers a person to talk to and the menu, and starts the person flow', () => {
+  it('offers a caseworker (the handoff asks consent first), the services topic and the menu', () => {
     const [snapshot, actions] = start('SG');
-    expect(said(actions).at(-1)?.choices?.map((c) => c.payload)).toEqual(['topic.open:person', 'cmd.menu']);
+    expect(said(actions).at(-1)?.choices?.map((c) => c.payload)).toEqual(['handoff.offer:other', 'topic.open:services', 'cmd.menu']);
     const env: FlowEnv = { locale: 'en', country: 'SG' };
-    expect(started(transition(machine, snapshot, { type: 'topic.open', value: 'person', env })[1])).toEqual(['person']);
-    expect(snapshot.can({ type: 'topic.open', value: 'rfl', env })).toBe(false);
+    expect(started(transition(machine, snapshot, { type: 'topic.open', value: 'services', env })[1])).toEqual(['services']);
+    expect(snapshot.can({ type: 'topic.open', value: 'person', env })).toBe(false);
     expect(snapshot.can({ type: 'nav.back', env })).toBe(false);
   });
 

@@ -3,17 +3,19 @@ import { onwardChoice, type Onward } from '../menu/onward';
 import { infoScreen, type Situation } from '../shared/info-screen';
 import { societyLines } from '../services/society';
 import { emergencyOutput } from '../shared/numbers';
+import { talkToPerson } from '../shared/person';
 import type { FlowDefinition, Output } from '../types';
 import { labourOutput, originOutput } from './lines';
 
 /** Bump when a change would break stored snapshots (a state renamed or removed). */
 export const CONTACTS_VERSION = 1;
 
-const ONWARD: readonly Onward[] = ['person'];
+const ONWARD: readonly Onward[] = ['services'];
 
+/** A caseworker (consent first), what the Red Cross or Red Crescent offers, or the menu. */
 const closing: Output = {
   key: 'contacts:paper',
-  choices: [...ONWARD.map(onwardChoice), { label: 'common:choice.menu', payload: 'cmd.menu' }],
+  choices: [talkToPerson('other'), ...ONWARD.map(onwardChoice), { label: 'common:choice.menu', payload: 'cmd.menu' }],
 };
 
 

@@ -8,7 +8,6 @@ export const next: Choice = { label: 'common:choice.next', payload: 'nav.next' }
 export const back: Choice = { label: 'common:choice.back', payload: 'nav.back' };
 export const mainMenu: Choice = { label: 'common:choice.menu', payload: 'cmd.menu' };
 export const tellCountry: Choice = { label: 'common:choice.country', payload: 'cmd.country' };
-export const talkToPerson: Choice = { label: 'common:choice.person', payload: 'flow.start:person' };
 
 /** Another topic, offered from inside a flow under its menu label. */
 export function openTopic(flow: 'danger' | 'recruitment' | 'passport'): Choice {

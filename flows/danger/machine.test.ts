@@ -35,7 +35,7 @@ describe('danger machine', () => {
     const [numbers, now, ...rest] = said(actions);
     expect(numbers).toEqual(emergencyOutput(deps.countries, code));
     expect(now?.key).toBe('danger:now');
-    expect(payloads(now)).toEqual(['danger.plan', 'danger.signs', 'flow.start:person', 'flow.start:passport', 'cmd.menu']);
+    expect(payloads(now)).toEqual(['danger.plan', 'danger.signs', 'handoff.offer:danger', 'flow.start:passport', 'cmd.menu']);
     expect(rest).toEqual([]);
   });
 
@@ -65,7 +65,7 @@ describe('danger machine', () => {
     const [plan, actions] = transition(machine, atStart, ev('danger.plan', here('QA')));
     expect(plan.value).toBe('plan');
     expect(said(actions).map((o) => o.key)).toEqual(['danger:plan']);
-    expect(payloads(said(actions)[0])).toEqual(['danger.signs', 'flow.start:person', 'nav.back', 'cmd.menu']);
+    expect(payloads(said(actions)[0])).toEqual(['danger.signs', 'handoff.offer:danger', 'nav.back', 'cmd.menu']);
 
     const [again, backActions] = transition(machine, plan, ev('nav.back', here('QA')));
     expect(again.value).toBe('start');
@@ -88,7 +88,7 @@ describe('danger machine', () => {
       }
     });
     expect(payloads(said(actions)[0])).toEqual([
-      'flow.start:person',
+      'handoff.offer:danger',
       'flow.start:passport',
       'danger.plan',
       'nav.back',

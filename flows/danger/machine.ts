@@ -2,7 +2,8 @@ import { setup } from 'xstate';
 import type { FlowDeps } from '../directory';
 import { emergencyOutput } from '../shared/numbers';
 import { flowActions, type Choice, type FlowDefinition, type FlowEvent, type FlowInput, type Output } from '../types';
-import { back, mainMenu, next, openTopic, talkToPerson, tellCountry } from './choices';
+import { talkToPerson } from '../shared/person';
+import { back, mainMenu, next, openTopic, tellCountry } from './choices';
 import { envOf } from './env';
 import { SIGN_GROUPS, type SignGroup } from './signs';
 
@@ -11,13 +12,14 @@ export const DANGER_VERSION = 1;
 
 const makePlan: Choice = { label: 'danger:choice.plan', payload: 'danger.plan' };
 const seeSigns: Choice = { label: 'danger:choice.signs', payload: 'danger.signs' };
+const person = talkToPerson('danger');
 
 const whatNow: Output = {
   key: 'danger:now',
-  choices: [makePlan, seeSigns, talkToPerson, openTopic('passport'), mainMenu],
+  choices: [makePlan, seeSigns, person, openTopic('passport'), mainMenu],
 };
 
-const plan: Output = { key: 'danger:plan', choices: [seeSigns, talkToPerson, back, mainMenu] };
+const plan: Output = { key: 'danger:plan', choices: [seeSigns, person, back, mainMenu] };
 
 const TOTAL = SIGN_GROUPS.length;
 
@@ -27,7 +29,7 @@ const signsOutput = (group: SignGroup, index: number): Output => ({
   params: { step: index + 1, total: TOTAL },
   choices:
     index === TOTAL - 1
-      ? [talkToPerson, openTopic('passport'), makePlan, back, mainMenu]
+      ? [person, openTopic('passport'), makePlan, back, mainMenu]
       : [next, back, mainMenu],
 });
 

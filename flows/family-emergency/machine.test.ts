@@ -53,7 +53,7 @@ describe('family emergency machine', () => {
         line('National government emergency number', '911'),
       ],
     });
-    expect(payloads(outputs[3])).toEqual(['flow.start:rfl', 'flow.start:person', 'nav.back', 'cmd.menu']);
+    expect(payloads(outputs[3])).toEqual(['flow.start:rfl', 'handoff.offer:familyEmergency', 'nav.back', 'cmd.menu']);
   });
 
   it('marks numbers that are not verified, for a worker from Nepal', () => {
@@ -77,7 +77,7 @@ describe('family emergency machine', () => {
     for (const env of [{ locale: 'en', country: 'QA' }, { locale: 'en', country: 'QA', origin: 'XX' }]) {
       const outputs = side('abroad', env);
       expect(outputs.map((o) => o.key)).toEqual(['familyEmergency:abroad.unknown', 'familyEmergency:abroad.more']);
-      expect(payloads(outputs[1])).toEqual(['flow.start:rfl', 'flow.start:person', 'cmd.country', 'nav.back', 'cmd.menu']);
+      expect(payloads(outputs[1])).toEqual(['flow.start:rfl', 'handoff.offer:familyEmergency', 'cmd.country', 'nav.back', 'cmd.menu']);
     }
   });
 
@@ -95,7 +95,7 @@ describe('family emergency machine', () => {
       line('KP2MI hotline (from abroad)', '+62 21 2924 4800'),
       line('KP2MI WhatsApp', '0811-8080-141'),
     ]);
-    expect(payloads(outputs[3])).toEqual(['flow.start:rfl', 'flow.start:person', 'nav.back', 'cmd.menu']);
+    expect(payloads(outputs[3])).toEqual(['flow.start:rfl', 'handoff.offer:familyEmergency', 'nav.back', 'cmd.menu']);
   });
 
   it('uses the country a family is from when the person said both', () => {

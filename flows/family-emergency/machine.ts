@@ -1,6 +1,7 @@
 import { enqueueActions, setup } from 'xstate';
 import type { FlowDeps } from '../directory';
 import { countryName } from '../shared/numbers';
+import { talkToPerson } from '../shared/person';
 import { flowActions, type Choice, type FlowDefinition, type FlowEnv, type FlowEvent, type FlowInput, type Output } from '../types';
 import { agencyOutput, homeOf, originOf, societyOutput } from './contacts';
 
@@ -9,7 +10,7 @@ export const FAMILY_EMERGENCY_VERSION = 1;
 
 const back: Choice = { label: 'common:choice.back', payload: 'nav.back' };
 const mainMenu: Choice = { label: 'common:choice.menu', payload: 'cmd.menu' };
-const person: Choice = { label: 'common:choice.person', payload: 'flow.start:person' };
+const person = talkToPerson('familyEmergency');
 const country: Choice = { label: 'common:choice.country', payload: 'cmd.country' };
 const findFamily: Choice = { label: 'familyEmergency:choice.rfl', payload: 'flow.start:rfl' };
 

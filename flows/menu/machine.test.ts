@@ -24,7 +24,7 @@ describe('menu machine', () => {
     expect(menuFlow.version).toBe(2);
   });
 
-  it('offers danger first, then the three audiences, then clearing the chat', () => {
+  it('offers danger first, then the three audiences, a person to talk to, then clearing the chat', () => {
     const [snapshot, actions] = root();
     expect(snapshot.value).toBe('root');
     expect(said(actions)).toEqual([
@@ -35,6 +35,7 @@ describe('menu machine', () => {
           { label: 'menu:audience.abroad', payload: 'menu.audience:abroad' },
           { label: 'menu:audience.preparing', payload: 'menu.audience:preparing' },
           { label: 'menu:audience.family', payload: 'menu.audience:family' },
+          { label: 'common:choice.person', payload: 'handoff.offer:other' },
           { label: 'common:choice.clear', payload: 'cmd.clear' },
         ],
       },

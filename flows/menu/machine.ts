@@ -1,4 +1,5 @@
 import { setup } from 'xstate';
+import { talkToPerson } from '../shared/person';
 import { flowActions, type FlowDefinition, type FlowEvent, type FlowInput, type Output } from '../types';
 import { AUDIENCES, AUDIENCE_TOPICS, findTopic, topicChoice, type Audience, type TopicId } from './topics';
 
@@ -8,14 +9,16 @@ export const MENU_VERSION = 2;
 const back = { label: 'common:choice.back', payload: 'nav.back' };
 
 /**
- * The first screen: danger in one tap, then who the person is, and last a
- * way to clear the chat for someone whose phone is checked by others.
+ * The first screen: danger in one tap, then who the person is, a person to
+ * talk to (a caseworker, with consent first), and last a way to clear the
+ * chat for someone whose phone is checked by others.
  */
 export const rootPrompt: Output = {
   key: 'menu:prompt',
   choices: [
     topicChoice('danger'),
     ...AUDIENCES.map((a) => ({ label: `menu:audience.${a}`, payload: `menu.audience:${a}` })),
+    talkToPerson('other'),
     { label: 'common:choice.clear', payload: 'cmd.clear' },
   ],
 };

@@ -2,14 +2,15 @@ import type { Choice, FlowEvent } from '../types';
 import { topicChoice, type TopicId } from './topics';
 
 /**
- * Where a flow can send the person next: another topic, or people to talk to.
- * Flows take these choices themselves and start the flow, so that every
- * choice is checked by the flow graph test where it is offered.
+ * Where a flow can send the person next: another topic. Flows take these
+ * choices themselves and start the flow, so that every choice is checked by
+ * the flow graph test where it is offered. (A person to talk to is the
+ * handoff's offer, flows/shared/person.ts.)
  */
-export type Onward = TopicId | 'person';
+export type Onward = TopicId;
 
 export function onwardChoice(to: Onward): Choice {
-  return to === 'person' ? { label: 'common:choice.person', payload: 'topic.open:person' } : topicChoice(to);
+  return topicChoice(to);
 }
 
 /** The flow a `topic.open` event asks for, if it is one of those offered. */

@@ -24,7 +24,7 @@ function after(env: FlowEnv, ...types: string[]): [AnyMachineSnapshot, Actions] 
   return [snapshot, actions];
 }
 
-const PROMPT_CHOICES = ['passport.steps', 'passport.help', 'flow.start:danger', 'flow.start:person', 'cmd.menu'];
+const PROMPT_CHOICES = ['passport.steps', 'passport.help', 'flow.start:danger', 'handoff.offer:passport', 'cmd.menu'];
 
 describe('passport machine', () => {
   it.each(['QA', 'AE', 'SG', 'KR'])('starts with the law in %s, then what the person can see', (country) => {
@@ -52,7 +52,7 @@ describe('passport machine', () => {
     const [snapshot, actions] = after(nowhere, 'passport.steps');
     expect(snapshot.value).toBe('steps');
     expect(said(actions).map((o) => o.key)).toEqual(['passport:steps']);
-    expect(payloads(said(actions)[0])).toEqual(['passport.help', 'flow.start:person', 'nav.back', 'cmd.menu']);
+    expect(payloads(said(actions)[0])).toEqual(['passport.help', 'handoff.offer:passport', 'nav.back', 'cmd.menu']);
     expect(after(nowhere, 'passport.steps', 'passport.help')[0].value).toBe('help');
   });
 
@@ -79,7 +79,7 @@ describe('passport machine', () => {
     for (const n of work) expect(text(labour)).toContain(n);
     for (const n of home) expect(text(agency)).toContain(n);
     expect(text(redCross)).toContain(society);
-    expect(payloads(end)).toEqual(['flow.start:person', 'flow.start:danger', 'nav.back', 'cmd.menu']);
+    expect(payloads(end)).toEqual(['handoff.offer:passport', 'flow.start:danger', 'nav.back', 'cmd.menu']);
     expect(outputs.slice(0, 3).some((o) => o.choices)).toBe(false);
   });
 

@@ -1,7 +1,8 @@
 import { enqueueActions, setup } from 'xstate';
-import { back, mainMenu, openTopic, talkToPerson, tellCountry } from '../danger/choices';
+import { back, mainMenu, openTopic, tellCountry } from '../danger/choices';
 import { envOf, type Whereabouts } from '../danger/env';
 import type { FlowDeps } from '../directory';
+import { talkToPerson } from '../shared/person';
 import { labourOutput, offerCountryIfUnknown, originOutput } from '../recruitment/help-lines';
 import { flowActions, type Choice, type FlowDefinition, type FlowEvent, type FlowInput, type Output } from '../types';
 import { lawOutput } from './law';
@@ -9,17 +10,18 @@ import { lawOutput } from './law';
 /** Bump when a change would break stored snapshots (a state renamed or removed). */
 export const PASSPORT_VERSION = 1;
 
+const person = talkToPerson('passport');
 const stepsToTake: Choice = { label: 'passport:choice.steps', payload: 'passport.steps' };
 const whereToGetHelp: Choice = { label: 'passport:choice.help', payload: 'passport.help' };
 
 const prompt: Output = {
   key: 'passport:prompt',
-  choices: [stepsToTake, whereToGetHelp, openTopic('danger'), talkToPerson, mainMenu],
+  choices: [stepsToTake, whereToGetHelp, openTopic('danger'), person, mainMenu],
 };
-const steps: Output = { key: 'passport:steps', choices: [whereToGetHelp, talkToPerson, back, mainMenu] };
+const steps: Output = { key: 'passport:steps', choices: [whereToGetHelp, person, back, mainMenu] };
 const helpEnd: Output = {
   key: 'recruitment:lines.yourChoice',
-  choices: [talkToPerson, openTopic('danger'), back, mainMenu],
+  choices: [person, openTopic('danger'), back, mainMenu],
 };
 
 /**

@@ -36,7 +36,7 @@ describe('recruitment machine', () => {
       'recruitment.check',
       'recruitment.contract',
       'recruitment.report',
-      'flow.start:person',
+      'handoff.offer:recruitment',
       'cmd.menu',
     ]);
     expect(snapshot.can(ev('nav.back'))).toBe(false);
@@ -58,7 +58,7 @@ describe('recruitment machine', () => {
     expect(payloads(said(actions)[0])).toEqual([
       'recruitment.report',
       'flow.start:passport',
-      'flow.start:person',
+      'handoff.offer:recruitment',
       'nav.back',
       'cmd.menu',
     ]);
@@ -84,7 +84,7 @@ describe('recruitment machine', () => {
     for (const n of home) expect(english(agency!.key, agency!.params)).toContain(n);
     for (const n of work) expect(english(labour!.key, labour!.params)).toContain(n);
     expect(end?.key).toBe('recruitment:lines.yourChoice');
-    expect(payloads(end)).toEqual(['flow.start:person', 'flow.start:passport', 'nav.back', 'cmd.menu']);
+    expect(payloads(end)).toEqual(['handoff.offer:recruitment', 'flow.start:passport', 'nav.back', 'cmd.menu']);
     expect([agency, labour].some((o) => o?.choices)).toBe(false);
   });
 

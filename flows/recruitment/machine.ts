@@ -1,26 +1,28 @@
 import { enqueueActions, setup } from 'xstate';
-import { back, mainMenu, openTopic, talkToPerson } from '../danger/choices';
+import { back, mainMenu, openTopic } from '../danger/choices';
 import { envOf, type Whereabouts } from '../danger/env';
 import type { FlowDeps } from '../directory';
+import { talkToPerson } from '../shared/person';
 import { flowActions, type Choice, type FlowDefinition, type FlowEvent, type FlowInput, type Output } from '../types';
 import { labourOutput, offerCountryIfUnknown, originOutput } from './help-lines';
 
 /** Bump when a change would break stored snapshots (a state renamed or removed). */
 export const RECRUITMENT_VERSION = 1;
 
+const person = talkToPerson('recruitment');
 const check: Choice = { label: 'recruitment:choice.check', payload: 'recruitment.check' };
 const notAsPromised: Choice = { label: 'recruitment:choice.contract', payload: 'recruitment.contract' };
 const whereToReport: Choice = { label: 'recruitment:choice.report', payload: 'recruitment.report' };
 
-const intro: Output = { key: 'recruitment:intro', choices: [check, notAsPromised, whereToReport, talkToPerson, mainMenu] };
+const intro: Output = { key: 'recruitment:intro', choices: [check, notAsPromised, whereToReport, person, mainMenu] };
 const checkTips: Output = { key: 'recruitment:check', choices: [whereToReport, notAsPromised, back, mainMenu] };
 const contractTips: Output = {
   key: 'recruitment:contract',
-  choices: [whereToReport, openTopic('passport'), talkToPerson, back, mainMenu],
+  choices: [whereToReport, openTopic('passport'), person, back, mainMenu],
 };
 const reportEnd: Output = {
   key: 'recruitment:lines.yourChoice',
-  choices: [talkToPerson, openTopic('passport'), back, mainMenu],
+  choices: [person, openTopic('passport'), back, mainMenu],
 };
 
 /**

@@ -4,7 +4,7 @@ import { flowDeps } from '../../src/flow-deps';
 import type { FlowEnv, FlowEvent, Output, Submission } from '../types';
 import { FIELDS } from './fields';
 import { createRflFlow } from './machine';
-import { CONSENT_KEY, SUBMISSION_KIND } from './request';
+import { CONSENT_KEY, SUBMISSION_KIND, pendingRequest } from './request';
 
 const deps = flowDeps(loadConfig({}));
 const { machine } = createRflFlow(deps);
@@ -40,23 +40,26 @@ function run(events: FlowEvent[], from?: AnyMachineSnapshot): { snapshot: AnyMac
 }
 
 const toQuestions = [ev('nav.next'), ev('rfl.consent')];
+/** The request the handoff would take from this snapshot, as the engine stores it. */
+const pending = (snapshot: AnyMachineSnapshot, at: FlowEnv = env) =>
+  pendingRequest({ id: 'rfl', snapshot: JSON.parse(JSON.stringify(machine.getPersistedSnapshot(snapshot))) as unknown }, at);
 const allAnswers = FIELDS.map((f) => text(ANSWERS[f]));
 
 describe('rfl machine', () => {
-  it('explains the service first, with the Family Links site and a person to talk to', () => {
+  it('explains the service first, with the Family Links site and a caseworker to talk to', () => {
     const [snapshot, actions] = initialTransition(machine, { env });
     expect(snapshot.value).toBe('intro');
     const [intro] = said(actions);
     expect(intro?.key).toBe('rfl:intro');
     expect(intro?.links).toEqual([{ label: 'rfl:link', url: deps.links.familyLinks }]);
-    expect(intro?.choices?.map((c) => c.payload)).toEqual(['nav.next', 'flow.start:person', 'cmd.menu']);
+    expect(intro?.choices?.map((c) => c.payload)).toEqual(['nav.next', 'handoff.offer:rfl', 'cmd.menu']);
     expect(snapshot.can(ev('nav.back'))).toBe(false);
     expect(snapshot.can(text('yes'))).toBe(false);
   });
 
-  it('leaves the person button to the engine, which starts the flow', () => {
+  it('leaves the caseworker button to the engine, which asks for consent', () => {
     const [snapshot] = initialTransition(machine, { env });
-    expect(snapshot.can(ev('flow.start', 'person'))).toBe(false);
+    expect(snapshot.can(ev('handoff.offer', 'rfl'))).toBe(false);
   });
 
   it('asks for consent before any question, and takes no answer before it', () => {
@@ -117,43 +120,44 @@ describe('rfl machine', () => {
           { key: 'rfl:summary.line', params: { field: { key: 'rfl:field.contact' }, answer: ANSWERS.contact } },
         ]);
         expect(confirm?.key).toBe('rfl:confirm');
-        expect(confirm?.choices?.map((c) => c.payload)).toEqual(['rfl.send', 'nav.back', 'rfl.cancel']);
+        // Sending is offering the request to a caseworker: the engine's handoff step asks for consent first.
+        expect(confirm?.choices?.map((c) => c.payload)).toEqual(['handoff.offer:rfl', 'nav.back', 'rfl.cancel']);
       }
     });
     expect(snapshot.context.answers).toEqual(ANSWERS);
   });
 
-  it('submits exactly the answers, the consent and where the person is, once, on Send, and ends', () => {
-    const { snapshot, actions } = run([...toQuestions, ...allAnswers, ev('rfl.send')]);
-    expect(snapshot.status).toBe('done');
-    expect(submitted(actions)).toEqual([
-      {
-        kind: SUBMISSION_KIND,
-        data: {
-          sought: {
-            fullName: ANSWERS.fullName,
-            ageOrBirthDate: ANSWERS.ageOrBirthDate,
-            lastPlace: ANSWERS.lastPlace,
-            lastContact: ANSWERS.lastContact,
-            circumstances: ANSWERS.circumstances,
-          },
-          enquirer: { relationship: ANSWERS.relationship, contact: ANSWERS.contact },
-          consent: { given: true, key: 'rfl:consent' },
-          countries: { current: 'QA', origin: 'PH' },
-          locale: 'en',
+  it('holds exactly the answers, the consent and where the person is at the review, for the handoff to take', () => {
+    const { snapshot, actions } = run([...toQuestions, ...allAnswers]);
+    expect(snapshot.value).toBe('review');
+    expect(submitted(actions)).toEqual([]);
+    expect(pending(snapshot)).toEqual({
+      kind: SUBMISSION_KIND,
+      data: {
+        sought: {
+          fullName: ANSWERS.fullName,
+          ageOrBirthDate: ANSWERS.ageOrBirthDate,
+          lastPlace: ANSWERS.lastPlace,
+          lastContact: ANSWERS.lastContact,
+          circumstances: ANSWERS.circumstances,
         },
+        enquirer: { relationship: ANSWERS.relationship, contact: ANSWERS.contact },
+        consent: { given: true, key: 'rfl:consent' },
+        countries: { current: 'QA', origin: 'PH' },
+        locale: 'en',
       },
-    ]);
-    const [sent, societies] = said(actions);
-    expect(sent?.key).toBe('rfl:sent');
-    expect(societies?.key).toBe('rfl:societies');
-    expect(societies?.params?.lines).toEqual([
-      { key: 'rfl:society.name', params: { name: 'Qatar Red Crescent Society (QRCS)', country: { key: 'countries:QA' } } },
-      { key: 'rfl:society.phone', params: { name: 'Philippine Red Cross (PRC)', country: { key: 'countries:PH' }, phone: '143' } },
-    ]);
+    });
   });
 
-  it('submits nothing before Send, and nothing on Do not send', () => {
+  it('has no request pending before the review, nor in another flow', () => {
+    const { snapshot } = run([...toQuestions, ...allAnswers.slice(0, 6)]);
+    expect(pending(snapshot)).toBeUndefined();
+    const review = run([...toQuestions, ...allAnswers]).snapshot;
+    expect(pendingRequest({ id: 'wellbeing', snapshot: machine.getPersistedSnapshot(review) }, env)).toBeUndefined();
+    expect(pendingRequest(null, env)).toBeUndefined();
+  });
+
+  it('submits nothing itself, and nothing on Do not send', () => {
     let [snapshot, actions] = initialTransition(machine, { env });
     const seen: Actions[] = [actions];
     for (const e of [...toQuestions, ...allAnswers, ev('rfl.cancel')]) {
@@ -209,12 +213,9 @@ describe('rfl machine', () => {
       key: 'rfl:summary.line',
       params: { field: { key: 'rfl:field.contact' }, answer: { key: 'rfl:summary.skipped' } },
     });
-    const sent = run([ev('rfl.send')], snapshot);
-    const [request] = submitted(sent.actions);
+    const request = pending(snapshot);
     expect(request?.data.sought).not.toHaveProperty('ageOrBirthDate');
     expect(request?.data.enquirer).toEqual({ relationship: ANSWERS.relationship });
-    // Without a way to reach them, the person is told to follow up themselves.
-    expect(said(sent.actions)[0]?.key).toBe('rfl:sentNoContact');
   });
 
   it('goes back question by question, showing the answer so far with Keep, and a skip after Back removes it', () => {
@@ -253,12 +254,10 @@ describe('rfl machine', () => {
     expect(said(again.actions).map((o) => o.key)).toEqual(['rfl:ask.fullName']);
   });
 
-  it('keeps no answers once the request is sent or not sent', () => {
-    for (const end of ['rfl.send', 'rfl.cancel']) {
-      const { snapshot } = run([...toQuestions, ...allAnswers, ev(end)]);
-      expect(snapshot.status).toBe('done');
-      expect(snapshot.context).toEqual({ answers: {} });
-    }
+  it('keeps no answers once the request is not sent', () => {
+    const { snapshot } = run([...toQuestions, ...allAnswers, ev('rfl.cancel')]);
+    expect(snapshot.status).toBe('done');
+    expect(snapshot.context).toEqual({ answers: {} });
   });
 
   it('offers Keep only for a question that has an answer', () => {
@@ -271,18 +270,18 @@ describe('rfl machine', () => {
     expect(snapshot.value).toBe('contact');
   });
 
-  it('will not send a request restored without consent', () => {
+  it('has no request to hand over when restored without consent', () => {
     const forged = machine.resolveState({ value: 'review', context: { answers: ANSWERS } });
-    expect(forged.can(ev('rfl.send'))).toBe(false);
+    expect(pending(forged)).toBeUndefined();
   });
 
   it('keeps a snapshot that can be saved and restored in the middle of the request', () => {
     const here = run([...toQuestions, ...allAnswers.slice(0, 3)]).snapshot;
     const saved = JSON.parse(JSON.stringify(machine.getPersistedSnapshot(here))) as { value: string; context: unknown };
     const restored = machine.resolveState({ value: saved.value, context: saved.context as never });
-    const { snapshot, actions } = run([...allAnswers.slice(3), ev('rfl.send')], restored);
-    expect(snapshot.status).toBe('done');
-    expect(submitted(actions)[0]?.data.sought).toEqual({
+    const { snapshot } = run(allAnswers.slice(3), restored);
+    expect(snapshot.value).toBe('review');
+    expect(pending(snapshot)?.data.sought).toEqual({
       fullName: ANSWERS.fullName,
       ageOrBirthDate: ANSWERS.ageOrBirthDate,
       lastPlace: ANSWERS.lastPlace,
@@ -291,15 +290,13 @@ describe('rfl machine', () => {
     });
   });
 
-  it('names only the societies the directory knows, and says so when it knows none', () => {
+  it('says where the person is as unknown when the bot does not know', () => {
     const unknown: FlowEnv = { locale: 'en' };
     const [start] = initialTransition(machine, { env: unknown });
     let snapshot = start;
-    let actions: Actions = [];
-    for (const e of [...toQuestions, ...allAnswers, ev('rfl.send')]) {
-      [snapshot, actions] = transition(machine, snapshot, { ...e, env: unknown } as FlowEvent);
+    for (const e of [...toQuestions, ...allAnswers]) {
+      [snapshot] = transition(machine, snapshot, { ...e, env: unknown } as FlowEvent);
     }
-    expect(said(actions).map((o) => o.key)).toEqual(['rfl:sent', 'rfl:societiesUnknown']);
-    expect(submitted(actions)[0]?.data.countries).toEqual({ current: null, origin: null });
+    expect(pending(snapshot, unknown)?.data.countries).toEqual({ current: null, origin: null });
   });
 });

@@ -1,8 +1,9 @@
 import { assign, setup } from 'xstate';
 import type { FlowDeps } from '../directory';
-import { flowActions, type Choice, type FlowDefinition, type FlowEnv, type FlowEvent, type FlowInput, type Output } from '../types';
+import { flowActions, type Choice, type FlowDefinition, type FlowEvent, type FlowInput, type Output } from '../types';
 import { FIELDS, FIELD_KIND, type Answers, type Field } from './fields';
-import { CONSENT_KEY, enquirerSummary, sentOutput, societiesOutput, soughtSummary, tracingRequest } from './request';
+import { talkToPerson } from '../shared/person';
+import { CONSENT_KEY, RFL_FLOW, RFL_REVIEW, enquirerSummary, soughtSummary } from './request';
 import { MAX_ANSWER, isValid, type AnswerKind } from './validate';
 
 /** Bump when a change would break stored snapshots (a state or context field renamed or removed). */
@@ -10,8 +11,10 @@ export const RFL_VERSION = 1;
 
 /**
  * Personal data lives here only while the request is being written: the
- * snapshot is dropped when the flow ends, by sending, cancelling, `stop` or
- * the menu. `consent` is the locale key of the text the person said yes to.
+ * snapshot is dropped when the flow ends, by cancelling, `stop` or the menu,
+ * or when a caseworker takes the request (the handoff reads it from the
+ * review step, flows/rfl/request.ts). `consent` is the locale key of the
+ * text the person said yes to before the first question.
  */
 export interface RflContext {
   answers: Answers;
@@ -23,7 +26,7 @@ const TOTAL = FIELDS.length;
 const next: Choice = { label: 'common:choice.next', payload: 'nav.next' };
 const back: Choice = { label: 'common:choice.back', payload: 'nav.back' };
 const mainMenu: Choice = { label: 'common:choice.menu', payload: 'cmd.menu' };
-const person: Choice = { label: 'common:choice.person', payload: 'flow.start:person' };
+const person = talkToPerson('rfl');
 const skip: Choice = { label: 'rfl:choice.skip', payload: 'rfl.skip' };
 const keep: Choice = { label: 'rfl:choice.keep', payload: 'nav.next' };
 
@@ -38,9 +41,17 @@ const consentOutput: Output = {
   ],
 };
 
+/**
+ * Sending is the offer of a caseworker: the handoff explains who will read
+ * the request and asks for a yes before it takes the answers with the case.
+ */
 const confirmOutput: Output = {
   key: 'rfl:confirm',
-  choices: [{ label: 'rfl:choice.send', payload: 'rfl.send' }, back, { label: 'rfl:choice.cancel', payload: 'rfl.cancel' }],
+  choices: [
+    { label: 'rfl:choice.send', payload: talkToPerson('rfl').payload },
+    back,
+    { label: 'rfl:choice.cancel', payload: 'rfl.cancel' },
+  ],
 };
 
 const retryOutput = (kind: AnswerKind): Output => ({
@@ -69,12 +80,13 @@ function withAnswer(answers: Answers | undefined, field: Field, answer: string |
 
 // Line breaks and runs of spaces become one space, so an answer is one line in the summary and the request.
 const textOf = (event: FlowEvent): string => ('text' in event ? event.text.trim().replace(/\s+/g, ' ') : '');
-const envOf = (event: FlowEvent): FlowEnv => (event as { env?: FlowEnv }).env ?? { locale: 'en' };
 
 /**
  * Restoring Family Links: what it is, then — only after an explicit yes —
  * a tracing request, one question at a time, each answer checked, any
- * question skippable, a summary to confirm, and only then `submit`.
+ * question skippable, and a summary. Sending it is handing it to a
+ * caseworker: the engine's handoff step asks for consent to that, then
+ * opens a case with the request and ends the flow.
  */
 export function createRflFlow(deps: FlowDeps): FlowDefinition {
   const intro: Output = {
@@ -85,7 +97,7 @@ export function createRflFlow(deps: FlowDeps): FlowDefinition {
 
   const questionStates = Object.fromEntries(
     FIELDS.map((field, i) => {
-      const onward = FIELDS[i + 1] ?? 'review';
+      const onward = FIELDS[i + 1] ?? RFL_REVIEW;
       return [
         field,
         {
@@ -129,10 +141,9 @@ export function createRflFlow(deps: FlowDeps): FlowDefinition {
     guards: {
       isValidAnswer: ({ event }, { field }: { field: Field }) => isValid(FIELD_KIND[field], textOf(event)),
       isAnswered: ({ context }, { field }: { field: Field }) => context.answers?.[field] !== undefined,
-      hasConsent: ({ context }) => context.consent === CONSENT_KEY,
     },
   }).createMachine({
-    id: 'rfl',
+    id: RFL_FLOW,
     initial: 'intro',
     context: { answers: {} },
     states: {
@@ -152,34 +163,20 @@ export function createRflFlow(deps: FlowDeps): FlowDefinition {
         },
       },
       ...questionStates,
-      review: {
+      [RFL_REVIEW]: {
         entry: [
           { type: 'say', params: ({ context }) => soughtSummary(context.answers ?? {}) },
           { type: 'say', params: ({ context }) => enquirerSummary(context.answers ?? {}) },
           { type: 'say', params: confirmOutput },
         ],
         on: {
-          'rfl.send': { guard: 'hasConsent', target: 'sent' },
           'rfl.cancel': { target: 'cancelled' },
           'nav.back': { target: FIELDS[FIELDS.length - 1] },
         },
-      },
-      sent: {
-        type: 'final',
-        entry: [
-          {
-            type: 'submit',
-            // `hasConsent` let the person get here, so `consent` is set.
-            params: ({ context, event }) => tracingRequest(context.answers ?? {}, context.consent!, envOf(event)),
-          },
-          { type: 'say', params: ({ context }) => sentOutput(context.answers ?? {}) },
-          { type: 'say', params: ({ event }) => societiesOutput(deps.countries, envOf(event)) },
-          'forget',
-        ],
       },
       declined: { type: 'final', entry: { type: 'say', params: { key: 'rfl:declined' } } },
       cancelled: { type: 'final', entry: [{ type: 'say', params: { key: 'rfl:cancelled' } }, 'forget'] },
     },
   });
-  return { id: 'rfl', version: RFL_VERSION, machine };
+  return { id: RFL_FLOW, version: RFL_VERSION, machine };
 }

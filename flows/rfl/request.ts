@@ -1,8 +1,7 @@
-import type { CountryLookup } from '../directory';
-import { countryName, numberPhrase } from '../shared/numbers';
 import type { FlowEnv, Output, Phrase, Submission } from '../types';
-import { ENQUIRER_FIELDS, SOUGHT_FIELDS, type Answers, type Field } from './fields';
+import { ENQUIRER_FIELDS, FIELDS, SOUGHT_FIELDS, type Answers, type Field } from './fields';
 
+export const RFL_FLOW = 'rfl';
 export const SUBMISSION_KIND = 'rfl-tracing-request';
 
 /**
@@ -47,24 +46,26 @@ export const enquirerSummary = (answers: Answers): Output => ({
   params: { lines: summaryLines(answers, ENQUIRER_FIELDS) },
 });
 
-/** What happens next: a caseworker calls back only if the person left a way to reach them. */
-export function sentOutput(answers: Answers): Output {
-  return { key: answers.contact === undefined ? 'rfl:sentNoContact' : 'rfl:sent' };
-}
+/** The step where the person sees their answers and may send them. */
+export const RFL_REVIEW = 'review';
 
-/** The Red Cross or Red Crescent where the person is and where they are from, as far as the directory knows. */
-export function societiesOutput(countries: CountryLookup, env: FlowEnv): Output {
-  const codes = [...new Set([env.country, env.origin].filter((c): c is string => c !== undefined))];
-  const lines = codes.flatMap((code): Phrase[] => {
-    const country = countries.get(code);
-    const society = country?.nationalSociety;
-    if (!country || !society) return [];
-    const params = { name: society.name, country: countryName(country.code) };
-    return [
-      society.phone
-        ? { key: 'rfl:society.phone', params: { ...params, phone: numberPhrase(society.phone) } }
-        : { key: 'rfl:society.name', params },
-    ];
-  });
-  return lines.length > 0 ? { key: 'rfl:societies', params: { lines } } : { key: 'rfl:societiesUnknown' };
+/**
+ * The tracing request waiting at the review step for the person's yes to a
+ * caseworker, read from the flow's stored snapshot: what the handoff takes
+ * with an RFL case. Nothing unless the RFL flow is at its review step with
+ * the consent to write the request recorded.
+ */
+export function pendingRequest(flow: { id: string; snapshot: unknown } | null, env: FlowEnv): Submission | undefined {
+  if (flow?.id !== RFL_FLOW) return undefined;
+  const snapshot = flow.snapshot as { value?: unknown; context?: { answers?: unknown; consent?: unknown } } | null;
+  if (!snapshot || snapshot.value !== RFL_REVIEW || snapshot.context?.consent !== CONSENT_KEY) return undefined;
+  const raw = snapshot.context.answers;
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const answers: Answers = Object.fromEntries(
+    FIELDS.flatMap((f) => {
+      const value = (raw as Record<string, unknown>)[f];
+      return typeof value === 'string' ? [[f, value]] : [];
+    }),
+  );
+  return tracingRequest(answers, CONSENT_KEY, env);
 }

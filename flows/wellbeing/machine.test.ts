@@ -38,7 +38,7 @@ describe('wellbeing machine', () => {
       'wellbeing.homesick',
       'wellbeing.breathe',
       'wellbeing.moreHelp',
-      'flow.start:person',
+      'handoff.offer:wellbeing',
       'cmd.menu',
     ]);
   });
@@ -65,7 +65,7 @@ describe('wellbeing machine', () => {
         expect(output?.params).toEqual({ step: i + 1, total: steps.length });
         const last = i === steps.length - 1;
         expect(payloads(output)).toEqual(
-          last ? ['wellbeing.topics', 'flow.start:person', 'nav.back', 'cmd.menu'] : ['nav.next', 'nav.back', 'cmd.menu'],
+          last ? ['wellbeing.topics', 'handoff.offer:wellbeing', 'nav.back', 'cmd.menu'] : ['nav.next', 'nav.back', 'cmd.menu'],
         );
         expect(snapshot.can(next)).toBe(!last);
         if (!last) [snapshot, actions] = transition(machine, snapshot, next);
@@ -110,7 +110,7 @@ describe('wellbeing machine', () => {
     expect(help?.key).toBe('wellbeing:moreHelp');
     expect(number).toEqual(emergency);
     expect(talk?.key).toBe('wellbeing:talk');
-    expect(payloads(talk)).toEqual(['flow.start:person', 'wellbeing.topics', 'nav.back', 'cmd.menu']);
+    expect(payloads(talk)).toEqual(['handoff.offer:wellbeing', 'wellbeing.topics', 'nav.back', 'cmd.menu']);
     expect(transition(machine, snapshot, back)[0].value).toBe('topics');
   });
 
@@ -118,6 +118,6 @@ describe('wellbeing machine', () => {
     const [, actions] = transition(machine, start(), ev('wellbeing.moreHelp'));
     const [, number, talk] = said(actions);
     expect(number?.key).toBe('common:emergency.unknown');
-    expect(payloads(talk)).toEqual(['flow.start:person', 'wellbeing.topics', 'cmd.country', 'nav.back', 'cmd.menu']);
+    expect(payloads(talk)).toEqual(['handoff.offer:wellbeing', 'wellbeing.topics', 'cmd.country', 'nav.back', 'cmd.menu']);
   });
 });

@@ -1,6 +1,7 @@
 import { setup } from 'xstate';
 import type { FlowDeps } from '../directory';
 import { emergencyOutput } from '../shared/numbers';
+import { talkToPerson } from '../shared/person';
 import { flowActions, type Choice, type FlowDefinition, type FlowEnv, type FlowEvent, type FlowInput, type Output } from '../types';
 import { TOPIC_IDS, WELLBEING_TOPICS, type WellbeingTopic } from './topics';
 
@@ -10,7 +11,7 @@ export const WELLBEING_VERSION = 1;
 const next: Choice = { label: 'common:choice.next', payload: 'nav.next' };
 const back: Choice = { label: 'common:choice.back', payload: 'nav.back' };
 const mainMenu: Choice = { label: 'common:choice.menu', payload: 'cmd.menu' };
-const person: Choice = { label: 'common:choice.person', payload: 'flow.start:person' };
+const person = talkToPerson('wellbeing');
 const otherTopics: Choice = { label: 'wellbeing:choice.topics', payload: 'wellbeing.topics' };
 const country: Choice = { label: 'common:choice.country', payload: 'cmd.country' };
 

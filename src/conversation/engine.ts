@@ -1,12 +1,12 @@
 import type { CountryLookup } from '../../flows/directory';
-import type { Store } from '../store/store';
+import type { OutboxEntry, Store } from '../store/store';
 import type { ChannelPort, OutboundMessage } from './channel';
 import { FALLBACK_LOCALE, type Translator } from './i18n';
 import { InboundMessageSchema, conversationKey, type InboundMessage } from './inbound';
 import type { KeyedLock } from './lock';
 import { errorFields, hashKey, type Logger } from './logger';
 import { FlowRunner, MENU_FLOW, StaleFlowError, type FlowRegistry } from './flows';
-import { RecordError, newRecord, parseRecord, type ConversationRecord } from './record';
+import { RecordError, newRecord, parseRecord, type ConversationRecord, type ConversationRef } from './record';
 import { currentChoices, matchChoice, render } from './render';
 import { commands } from './steps/commands';
 import { detectLanguage, offerScriptSwitch } from './steps/language';
@@ -29,6 +29,25 @@ export interface TurnResult {
   replies: OutboundMessage[];
 }
 
+/** What an unprompted write did. */
+export interface WriteResult extends TurnResult {
+  /** Whether the channel took every reply now; if not, they wait in the outbox for `redeliver`. */
+  delivered: boolean;
+  /** The channel's error when it did not. */
+  error?: string;
+}
+
+/** Replies the channel took (`ok`), or did not (with the error), from a turn, a write or a redelivery. */
+export type DeliveryListener = (entries: readonly OutboxEntry[], outcome: { ok: boolean; error?: string }) => void;
+
+/** The conversation to write to is gone (erased by its person); nothing was written. */
+export class ConversationGoneError extends Error {
+  constructor() {
+    super('the conversation no longer exists');
+    this.name = 'ConversationGoneError';
+  }
+}
+
 export interface EngineOptions {
   store: Store;
   lock: KeyedLock;
@@ -38,8 +57,14 @@ export interface EngineOptions {
   log: Logger;
   /** The directory as flows see it: the SOS step names the local emergency number. */
   countries: CountryLookup;
-  /** Steps that run after safety and before the built-in ones (handoff, in later work). */
+  /** Steps that run after safety and before the built-in ones (the handoff to a caseworker). */
   before?: readonly Middleware[];
+  /**
+   * "Delete my data", confirmed: erases what others keep about the person
+   * (their cases with a caseworker) before the conversation goes. A failure
+   * erases nothing and the message fails, so the channel sends it again.
+   */
+  onErase?: (channel: string, userId: string) => Promise<void>;
   clock?: () => number;
 }
 
@@ -56,6 +81,7 @@ export class Engine {
   private readonly runner: FlowRunner;
   private readonly chain: (turn: Turn) => Promise<void>;
   private readonly clock: () => number;
+  private readonly listeners: DeliveryListener[] = [];
 
   constructor(private readonly opts: EngineOptions) {
     for (const channel of opts.channels) this.channels.set(channel.name, channel);
@@ -74,6 +100,111 @@ export class Engine {
 
   get flowRunner(): FlowRunner {
     return this.runner;
+  }
+
+  /** Called after every delivery attempt (the handoff marks a caseworker's reply delivered or failed). */
+  onDelivery(listener: DeliveryListener): void {
+    this.listeners.push(listener);
+  }
+
+  /**
+   * Writes to a conversation unprompted (a caseworker's reply, a case
+   * closed): the same lock, record, commit and outbox as a turn, with
+   * `sourceId` as the message id, so doing it twice writes once. `act` says
+   * what to say and may change the record; it throws to write nothing.
+   */
+  async write(ref: ConversationRef, sourceId: string, act: (turn: Turn) => void | Promise<void>): Promise<WriteResult> {
+    const channel = this.channels.get(ref.channel);
+    if (!channel) throw new Error(`channel '${ref.channel}' is not served by this instance`);
+    const key = conversationKey(ref);
+    return this.opts.lock.run(key, async () => {
+      const { store } = this.opts;
+      const log = this.opts.log.child({ channel: ref.channel, conversation: hashKey(key) });
+      const previous = await store.repliesTo(ref.channel, sourceId);
+      if (previous) {
+        const delivered = previous.every((e) => e.deliveredAt !== null);
+        return { status: 'duplicate', replies: previous.map((e) => e.message as OutboundMessage), delivered };
+      }
+      for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt++) {
+        const started = this.clock();
+        const stored = await store.getConversation(key);
+        if (!stored) throw new ConversationGoneError();
+        const msg: InboundMessage = { ...ref, messageId: sourceId, timestamp: started, payload: 'system.write' };
+        const turn = new Turn(msg, this.load(stored.data, ref, log), false, started, this.opts.tr, log);
+        await act(turn);
+        const replies = render(turn.outputs, turn.record.locale, channel.capabilities, this.opts.tr);
+        const record: ConversationRecord = {
+          ...turn.record,
+          choices: currentChoices(turn.outputs) ?? turn.record.choices,
+          updatedAt: started,
+        };
+        const result = await store.commitTurn({
+          conversationKey: key,
+          channel: ref.channel,
+          userId: record.ref.userId,
+          expectedRev: stored.rev,
+          record,
+          messageId: sourceId,
+          outbox: replies,
+          submissions: turn.submissions,
+          now: started,
+        });
+        if (result.ok) {
+          log.info({ event: 'write', replies: replies.length });
+          const outcome = await this.deliver(channel, record, result.outbox, replies, log);
+          return { status: 'processed', replies, delivered: outcome.ok, ...(outcome.error ? { error: outcome.error } : {}) };
+        }
+        if (result.reason === 'duplicate') {
+          const entries = (await store.repliesTo(ref.channel, sourceId)) ?? [];
+          const delivered = entries.every((e) => e.deliveredAt !== null);
+          return { status: 'duplicate', replies: entries.map((e) => e.message as OutboundMessage), delivered };
+        }
+        log.warn({ event: 'commit-conflict', attempt });
+      }
+      throw new Error(`conversation changed under ${MAX_COMMIT_ATTEMPTS} attempts in a row`);
+    });
+  }
+
+  /**
+   * Sends replies left in the outbox by a failed delivery, oldest first, in
+   * order per conversation: a conversation whose first reply fails again is
+   * skipped this round, so nothing overtakes it. Returns how many went out.
+   */
+  async redeliver(limit = 100): Promise<{ delivered: number; failed: number }> {
+    const pending = await this.opts.store.pendingOutbox(limit);
+    const byConversation = new Map<string, OutboxEntry[]>();
+    for (const entry of pending) {
+      if (!this.channels.has(entry.channel)) continue;
+      byConversation.set(entry.conversationKey, [...(byConversation.get(entry.conversationKey) ?? []), entry]);
+    }
+    let delivered = 0;
+    let failed = 0;
+    for (const [key, entries] of byConversation) {
+      const channel = this.channels.get(entries[0]!.channel)!;
+      await this.opts.lock.run(key, async () => {
+        const log = this.opts.log.child({ channel: channel.name, conversation: hashKey(key) });
+        const stored = await this.opts.store.getConversation(key);
+        // Erased since: deleteUser took its outbox with it, so nothing is left to send.
+        if (!stored) return;
+        let record: ConversationRecord;
+        try {
+          record = parseRecord(stored.data);
+        } catch (err) {
+          // Without a readable record there is no address to send to; the next turn replaces it.
+          log.error({ event: 'redeliver-unreadable', ...errorFields(err) });
+          return;
+        }
+        // A turn or write that held the lock meanwhile may have delivered some of them: never send twice.
+        const still = new Set((await this.opts.store.pendingOutbox(limit)).map((e) => e.seq));
+        const due = entries.filter((e) => still.has(e.seq));
+        if (due.length === 0) return;
+        const messages = due.map((e) => e.message as OutboundMessage);
+        const outcome = await this.deliver(channel, record, due, messages, log);
+        if (outcome.ok) delivered += due.length;
+        else failed += due.length;
+      });
+    }
+    return { delivered, failed };
   }
 
   /** Validates and handles one inbound message. Throws InboundError for bad input. */
@@ -97,7 +228,7 @@ export class Engine {
     for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt++) {
       const started = this.clock();
       const stored = await store.getConversation(key);
-      const turn = new Turn(msg, this.load(stored?.data, msg, log), stored === null, started, this.opts.tr, log);
+      const turn = new Turn(msg, this.load(stored?.data, refOf(msg), log), stored === null, started, this.opts.tr, log);
       await this.run(turn);
 
       const replies = render(turn.outputs, turn.record.locale, channel.capabilities, this.opts.tr);
@@ -120,7 +251,7 @@ export class Engine {
       });
       if (result.ok) {
         log.info({ event: 'turn', flow: record.flow?.id ?? null, replies: replies.length, ms: this.clock() - started });
-        await this.deliver(channel, record, result.outbox.map((e) => e.seq), replies, log);
+        await this.deliver(channel, record, result.outbox, replies, log);
         return { status: 'processed', replies };
       }
       if (result.reason === 'duplicate') return this.duplicate(msg, log);
@@ -130,8 +261,7 @@ export class Engine {
   }
 
   /** The stored record, or a fresh one; an unreadable record is replaced, never fatal. */
-  private load(data: unknown, msg: InboundMessage, log: Logger): ConversationRecord {
-    const ref = { channel: msg.channel, conversationId: msg.conversationId, userId: msg.userId };
+  private load(data: unknown, ref: ConversationRef, log: Logger): ConversationRecord {
     const fresh = newRecord(ref, FALLBACK_LOCALE, this.clock());
     if (data === undefined) return fresh;
     try {
@@ -180,6 +310,7 @@ export class Engine {
     replies: OutboundMessage[],
     log: Logger,
   ): Promise<TurnResult> {
+    if (this.opts.onErase) await this.opts.onErase(msg.channel, msg.userId);
     const removed = await this.opts.store.deleteUser(msg.channel, msg.userId);
     log.info({ event: 'user-erased', conversations: removed });
     try {
@@ -199,17 +330,35 @@ export class Engine {
   private async deliver(
     channel: ChannelPort,
     record: ConversationRecord,
-    seqs: number[],
+    entries: readonly OutboxEntry[],
     replies: OutboundMessage[],
     log: Logger,
-  ): Promise<void> {
-    if (replies.length === 0) return;
+  ): Promise<{ ok: boolean; error?: string }> {
+    if (replies.length === 0) return { ok: true };
+    let outcome: { ok: boolean; error?: string };
     try {
       await channel.send(record.ref, replies);
-      await this.opts.store.markDelivered(seqs, this.clock());
+      await this.opts.store.markDelivered(
+        entries.map((e) => e.seq),
+        this.clock(),
+      );
+      outcome = { ok: true };
     } catch (err) {
       // Saved before delivered: the replies stay in the outbox for a later attempt.
       log.error({ event: 'delivery-failed', ...errorFields(err) });
+      outcome = { ok: false, error: err instanceof Error ? err.message : String(err) };
     }
+    for (const listener of this.listeners) {
+      try {
+        listener(entries, outcome);
+      } catch (err) {
+        log.error({ event: 'delivery-listener-failed', ...errorFields(err) });
+      }
+    }
+    return outcome;
   }
+}
+
+function refOf(msg: InboundMessage): ConversationRef {
+  return { channel: msg.channel, conversationId: msg.conversationId, userId: msg.userId };
 }

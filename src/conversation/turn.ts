@@ -11,6 +11,11 @@ export class Turn {
   readonly submissions: Submission[] = [];
   /** Set when the person confirmed "delete my data": the engine erases instead of saving. */
   erase = false;
+  /**
+   * Set by the safety step when the message signals danger and the emergency
+   * number has been said: later steps (a caseworker's case) act on it too.
+   */
+  sos: 'alarm' | 'mention' | false = false;
 
   constructor(
     readonly msg: InboundMessage,

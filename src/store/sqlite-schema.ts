@@ -108,6 +108,132 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX deliveries_by_user ON deliveries (channel, user_id);
       `),
   },
+  {
+    name: 'handoff: organisations, staff, sessions, cases, transcripts, notes, transfers and audit log',
+    up: (db) =>
+      db.exec(`
+        -- Columns marked "cipher" hold only what the Cipher wrote (gcm1: or plain:), never text in the clear.
+        -- No foreign keys to organisations or staff: those are configuration, and
+        -- a case or audit line must outlive a renamed or removed organisation or user.
+        CREATE TABLE organisations (
+          id TEXT PRIMARY KEY,
+          name TEXT NOT NULL,
+          languages TEXT NOT NULL,
+          countries TEXT NOT NULL,
+          expected_response_minutes INTEGER NOT NULL,
+          alert_target TEXT,
+          created_at INTEGER NOT NULL
+        );
+
+        CREATE TABLE staff_users (
+          id TEXT PRIMARY KEY,
+          email TEXT NOT NULL,
+          -- The email as JavaScript lowercases it: SQLite's lower() only knows ASCII.
+          email_key TEXT NOT NULL UNIQUE,
+          name TEXT NOT NULL,
+          role TEXT NOT NULL CHECK (role IN ('caseworker', 'admin')),
+          organisation_id TEXT NOT NULL,
+          password_hash TEXT NOT NULL,
+          disabled INTEGER NOT NULL CHECK (disabled IN (0, 1)),
+          created_at INTEGER NOT NULL
+        );
+        CREATE INDEX staff_users_by_organisation ON staff_users (organisation_id);
+
+        CREATE TABLE staff_sessions (
+          id_hash TEXT PRIMARY KEY,
+          user_id TEXT NOT NULL,
+          csrf_token TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          expires_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX staff_sessions_by_user ON staff_sessions (user_id);
+        CREATE INDEX staff_sessions_by_expiry ON staff_sessions (expires_at);
+
+        CREATE TABLE cases (
+          id TEXT PRIMARY KEY,
+          organisation_id TEXT NOT NULL,
+          category TEXT NOT NULL,
+          priority TEXT NOT NULL CHECK (priority IN ('urgent', 'normal')),
+          status TEXT NOT NULL CHECK (status IN ('waiting', 'assigned', 'closed')),
+          channel TEXT NOT NULL,
+          conversation_id TEXT NOT NULL,
+          user_id TEXT NOT NULL,
+          conversation_key TEXT NOT NULL,
+          -- The message that said yes: a retried turn finds the case it already opened.
+          source_id TEXT NOT NULL,
+          locale TEXT NOT NULL,
+          country_current TEXT,
+          country_origin TEXT,
+          consent_version TEXT NOT NULL,
+          consent_locale TEXT NOT NULL,
+          consent_text TEXT NOT NULL, -- cipher
+          consent_at INTEGER NOT NULL,
+          tracing TEXT, -- cipher, of JSON
+          assigned_to TEXT,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL,
+          last_person_message_at INTEGER,
+          closed_at INTEGER,
+          closed_by TEXT CHECK (closed_by IN ('caseworker', 'person')),
+          alerted_at INTEGER,
+          UNIQUE (conversation_key, source_id)
+        );
+        -- The queue: 'urgent' sorts after 'normal', so DESC puts it first; the CHECK keeps it to those two.
+        CREATE INDEX cases_queue ON cases (organisation_id, status, priority DESC, created_at);
+        CREATE INDEX cases_open_by_conversation ON cases (conversation_key) WHERE status <> 'closed';
+        CREATE INDEX cases_unalerted ON cases (created_at) WHERE status = 'waiting' AND alerted_at IS NULL;
+        -- deleteUserCases finds a person's cases by channel and user.
+        CREATE INDEX cases_by_user ON cases (channel, user_id);
+
+        -- AUTOINCREMENT here and below: ids are used in URLs and by setDelivery, so an
+        -- id freed by an erasure must never come back as another person's line.
+        CREATE TABLE case_messages (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          case_id TEXT NOT NULL REFERENCES cases (id),
+          author TEXT NOT NULL CHECK (author IN ('person', 'bot', 'caseworker', 'system')),
+          user_id TEXT,
+          text TEXT NOT NULL, -- cipher
+          locale TEXT,
+          source_id TEXT NOT NULL,
+          delivery TEXT CHECK (delivery IN ('pending', 'delivered', 'failed')),
+          delivery_error TEXT,
+          created_at INTEGER NOT NULL,
+          UNIQUE (case_id, source_id)
+        );
+        CREATE INDEX case_messages_undelivered ON case_messages (id)
+          WHERE author = 'caseworker' AND delivery IN ('pending', 'failed');
+
+        CREATE TABLE case_notes (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          case_id TEXT NOT NULL REFERENCES cases (id),
+          user_id TEXT NOT NULL,
+          text TEXT NOT NULL, -- cipher
+          created_at INTEGER NOT NULL
+        );
+        CREATE INDEX case_notes_by_case ON case_notes (case_id);
+
+        CREATE TABLE case_transfers (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          case_id TEXT NOT NULL REFERENCES cases (id),
+          from_organisation TEXT NOT NULL,
+          to_organisation TEXT NOT NULL,
+          user_id TEXT NOT NULL,
+          note TEXT NOT NULL, -- cipher
+          at INTEGER NOT NULL
+        );
+        CREATE INDEX case_transfers_by_case ON case_transfers (case_id);
+
+        -- No foreign key to cases: the audit log keeps the line that a case was erased.
+        CREATE TABLE audit_log (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          at INTEGER NOT NULL,
+          user_id TEXT,
+          action TEXT NOT NULL,
+          case_id TEXT,
+          detail TEXT NOT NULL
+        );
+      `),
+  },
 ];
 
 export interface MigrationReport {

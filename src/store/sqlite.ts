@@ -93,6 +93,15 @@ export class SqliteStore implements Store {
     });
   }
 
+  /**
+   * The connection, for the other stores kept in the same file (the handoff):
+   * one connection means one writer and no SQLITE_BUSY between them. This
+   * store owns it and closes it; the others must be closed first.
+   */
+  get database(): Database.Database {
+    return this.db;
+  }
+
   async getConversation(conversationKey: string): Promise<StoredConversation | null> {
     const row = this.sql.getConversation.get(conversationKey) as { data: string; rev: number } | undefined;
     if (!row) return null;

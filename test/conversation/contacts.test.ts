@@ -1,8 +1,9 @@
-import { buttonsOf, createTestBot, english, keysOf, type TestBot } from '../support';
+import { buttonsOf, english, keysOf, type TestBot } from '../support';
+import { createHandoffBot } from '../support/handoff';
 
 /** A newcomer who answered (or skipped) where they are and where they are from. */
 async function placed(here?: string, from?: string): Promise<TestBot> {
-  const bot = createTestBot();
+  const bot = createHandoffBot();
   await bot.send('hi');
   await bot.press(here ? `situation.here:${here}` : 'situation.skip');
   await bot.press(from ? `situation.from:${from}` : 'situation.skip');
@@ -25,7 +26,7 @@ describe('contacts abroad through the engine', () => {
     expect(all).toContain('MoHRE call centre (toll-free, 24/7), Ministry of Human Resources & Emiratisation (MoHRE): 80060');
     expect(all).toContain('Department of Migrant Workers (DMW)');
     expect(all).toContain('DMW hotline (24/7): 1348');
-    expect(buttonsOf(replies).map((b) => b.payload)).toEqual(['topic.open:person', 'cmd.menu']);
+    expect(buttonsOf(replies).map((b) => b.payload)).toEqual(['handoff.offer:other', 'topic.open:services', 'cmd.menu']);
   });
 
   it('opens for people preparing to go and for families too', async () => {
@@ -68,19 +69,19 @@ describe('contacts abroad through the engine', () => {
     const replies = await bot.press('flow.start:contacts');
     expect(keysOf(replies)).toEqual(['common:emergency.unknown', 'contacts:noCountry', 'contacts:noOrigin', 'contacts:paper']);
     expect(replies[0]?.text).toContain('Qatar: 999');
-    expect(buttonsOf(replies).map((b) => b.payload)).toEqual(['cmd.country', 'topic.open:person', 'cmd.menu']);
+    expect(buttonsOf(replies).map((b) => b.payload)).toEqual(['cmd.country', 'handoff.offer:other', 'topic.open:services', 'cmd.menu']);
     expect(keysOf(await bot.press('cmd.country'))).toEqual(['situation:where']);
     await bot.press('situation.here:JP');
     await bot.press('situation.skip');
     expect(text(await bot.press('flow.start:contacts'))).toContain('Police: 110');
   });
 
-  it('goes on to talk to a person', async () => {
+  it('goes on to a caseworker, consent first, or to the services topic', async () => {
     const bot = await placed('SA', 'LK');
     await bot.press('flow.start:contacts');
-    const replies = await bot.press('topic.open:person');
-    expect(keysOf(replies)[0]).toBe('person:intro');
-    expect((await bot.record())?.flow?.id).toBe('person');
+    expect(keysOf(await bot.press('handoff.offer:other'))).toEqual(['handoff:consent.explain']);
+    expect((await bot.record())?.flow?.id).toBe('contacts');
+    expect(keysOf(await bot.press('topic.open:services'))[0]).toBe('services:intro');
   });
 
   it('goes to the menu by button, by word and by back', async () => {
@@ -98,6 +99,6 @@ describe('contacts abroad through the engine', () => {
     const replies = await bot.send('please help');
     expect(keysOf(replies)).toEqual(['common:emergency.split', 'safety:offer']);
     expect(keysOf(await bot.send('help'))).toEqual(['common:help', ...FULL]);
-    expect(keysOf(await bot.press('topic.open:person'))[0]).toBe('person:intro');
+    expect(keysOf(await bot.press('topic.open:services'))[0]).toBe('services:intro');
   });
 });

@@ -1,14 +1,15 @@
 import { SIGN_GROUPS } from '../../flows/danger/signs';
 import { buttonsOf, createTestBot, english, keysOf, type TestBot } from '../support';
+import { createHandoffBot } from '../support/handoff';
 import { placeIn } from '../support/situation';
 
 const TOTAL = SIGN_GROUPS.length;
 const signKeys = SIGN_GROUPS.map((g) => `danger:signs.${g}`);
-const START_CHOICES = ['danger.plan', 'danger.signs', 'flow.start:person', 'flow.start:passport', 'cmd.menu'];
+const START_CHOICES = ['danger.plan', 'danger.signs', 'handoff.offer:danger', 'flow.start:passport', 'cmd.menu'];
 
 /** A greeted person, placed in a country (or not), inside the danger flow. */
 async function inDanger(country?: string, origin?: string): Promise<TestBot> {
-  const bot = createTestBot();
+  const bot = createHandoffBot();
   await placeIn(bot, country, origin);
   await bot.press('flow.start:danger');
   return bot;
@@ -60,7 +61,7 @@ describe('danger flow through the engine', () => {
     const bot = await inDanger('MY');
     const plan = await bot.press('danger.plan');
     expect(keysOf(plan)).toEqual(['danger:plan']);
-    expect(buttonsOf(plan).map((b) => b.payload)).toEqual(['danger.signs', 'flow.start:person', 'nav.back', 'cmd.menu']);
+    expect(buttonsOf(plan).map((b) => b.payload)).toEqual(['danger.signs', 'handoff.offer:danger', 'nav.back', 'cmd.menu']);
     expect(keysOf(await bot.send('back'))).toEqual(['common:emergency.single', 'danger:now']);
     await bot.press('danger.plan');
     expect(keysOf(await bot.press('danger.signs'))).toEqual([signKeys[0]]);
@@ -75,7 +76,7 @@ describe('danger flow through the engine', () => {
       if (i < TOTAL - 1) replies = i === 0 ? await bot.press('nav.next') : await bot.send('next');
     }
     expect(buttonsOf(replies).map((b) => b.payload)).toEqual([
-      'flow.start:person',
+      'handoff.offer:danger',
       'flow.start:passport',
       'danger.plan',
       'nav.back',
@@ -108,18 +109,18 @@ describe('danger flow through the engine', () => {
     expect(keysOf(await byButton.press('cmd.menu'))).toEqual(['menu:prompt']);
   });
 
-  it('hands over to a person, from the start and from the signs', async () => {
+  it('offers a caseworker, consent first, from the start and from the signs', async () => {
     const fromStart = await inDanger('HK', 'ID');
-    await fromStart.press('flow.start:person');
-    expect((await fromStart.record())?.flow?.id).toBe('person');
+    expect(keysOf(await fromStart.press('handoff.offer:danger'))).toEqual(['handoff:consent.explain']);
 
     const fromSigns = await inDanger('HK', 'ID');
     await fromSigns.press('danger.signs');
     await fromSigns.press('nav.next');
     await fromSigns.press('nav.next');
     const typed = await fromSigns.send(english('common:choice.person'));
-    expect(keysOf(typed)[0]).toMatch(/^person:/);
-    expect((await fromSigns.record())?.flow?.id).toBe('person');
+    expect(keysOf(typed)).toEqual(['handoff:consent.explain']);
+    // The danger flow stays where it was until the person says yes.
+    expect((await fromSigns.record())?.flow?.id).toBe('danger');
   });
 
   it('leads to the passport topic, with the law of the country', async () => {

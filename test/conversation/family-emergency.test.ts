@@ -1,10 +1,11 @@
 import { buttonsOf, createTestBot, english, keysOf, type TestBot, type TestBotOptions } from '../support';
+import { createHandoffBot } from '../support/handoff';
 import { placeIn } from '../support/situation';
 
 const button = (label: string, payload: string) => ({ label: english(label), payload });
 const onward = (known: boolean) => [
   button('familyEmergency:choice.rfl', 'flow.start:rfl'),
-  button('common:choice.person', 'flow.start:person'),
+  button('common:choice.person', 'handoff.offer:familyEmergency'),
   ...(known ? [] : [button('common:choice.country', 'cmd.country')]),
   button('common:choice.back', 'nav.back'),
   button('common:choice.menu', 'cmd.menu'),
@@ -12,7 +13,7 @@ const onward = (known: boolean) => [
 
 /** A person placed in these countries, at the first question of the topic. */
 async function inFamilyEmergency(country?: string, origin?: string, options?: TestBotOptions): Promise<TestBot> {
-  const bot = createTestBot(options);
+  const bot = createHandoffBot(options);
   await placeIn(bot, country, origin);
   await bot.press('flow.start:familyEmergency');
   return bot;
@@ -109,8 +110,7 @@ describe('family emergency flow through the engine', () => {
 
     const toPerson = await inFamilyEmergency('SA', 'PH');
     await toPerson.press('family.home');
-    await toPerson.press('flow.start:person');
-    expect((await toPerson.record())?.flow?.id).toBe('person');
+    expect(keysOf(await toPerson.press('handoff.offer:familyEmergency'))).toEqual(['handoff:consent.explain']);
   });
 
   it('opens Restoring Family Links when its label is typed', async () => {

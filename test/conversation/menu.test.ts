@@ -4,6 +4,7 @@ import { buttonsOf, createTestBot, english, keysOf, numberOf, type TestBot, type
 const rootLabels = [
   english('menu:topics.danger'),
   ...AUDIENCES.map((a) => english(`menu:audience.${a}`)),
+  english('common:choice.person'),
   english('common:choice.clear'),
 ];
 
@@ -139,7 +140,7 @@ describe('menu through the engine', () => {
     expect(keysOf(await bot.send('blah blah'))).toEqual(['common:notUnderstood', 'menu:prompt']);
     const third = await bot.send('what');
     expect(keysOf(third)).toEqual(['common:stillNotUnderstood']);
-    expect(buttonsOf(third).map((b) => b.payload)).toEqual(['cmd.menu', 'flow.start:person', 'cmd.help']);
+    expect(buttonsOf(third).map((b) => b.payload)).toEqual(['cmd.menu', 'handoff.offer:other', 'cmd.help']);
     expect(keysOf(await bot.press('cmd.menu'))).toEqual(['menu:prompt']);
     expect((await bot.record())?.misses).toBe(0);
   });

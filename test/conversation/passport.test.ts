@@ -1,13 +1,14 @@
 import { buttonsOf, createTestBot, english, keysOf, type TestBot } from '../support';
+import { createHandoffBot } from '../support/handoff';
 import { placeIn } from '../support/situation';
 
-const PROMPT_CHOICES = ['passport.steps', 'passport.help', 'flow.start:danger', 'flow.start:person', 'cmd.menu'];
+const PROMPT_CHOICES = ['passport.steps', 'passport.help', 'flow.start:danger', 'handoff.offer:passport', 'cmd.menu'];
 const HELP = ['recruitment:lines.labour', 'passport:help.origin', 'passport:help.society', 'recruitment:lines.yourChoice'];
 const text = (replies: { text: string }[]) => replies.map((r) => r.text).join('\n');
 
 /** A greeted person, placed in a country (or not), inside the passport flow. */
 async function inPassport(country?: string, origin?: string): Promise<TestBot> {
-  const bot = createTestBot();
+  const bot = createHandoffBot();
   await placeIn(bot, country, origin);
   await bot.press('flow.start:passport');
   return bot;
@@ -71,14 +72,14 @@ describe('passport flow through the engine', () => {
     const replies = await bot.press('passport.help');
     expect(keysOf(replies)).toEqual(HELP);
     for (const line of expected) expect(text(replies)).toContain(line);
-    expect(buttonsOf(replies).map((b) => b.payload)).toEqual(['flow.start:person', 'flow.start:danger', 'nav.back', 'cmd.menu']);
+    expect(buttonsOf(replies).map((b) => b.payload)).toEqual(['handoff.offer:passport', 'flow.start:danger', 'nav.back', 'cmd.menu']);
   });
 
   it('without countries, names the places to ask and offers to say where the person is', async () => {
     const bot = await inPassport();
     const replies = await bot.press('passport.help');
     expect(keysOf(replies)).toEqual(['recruitment:lines.labourUnknown', 'passport:help.originUnknown', 'recruitment:lines.yourChoice']);
-    expect(buttonsOf(replies).map((b) => b.payload)).toEqual(['cmd.country', 'flow.start:person', 'flow.start:danger', 'nav.back', 'cmd.menu']);
+    expect(buttonsOf(replies).map((b) => b.payload)).toEqual(['cmd.country', 'handoff.offer:passport', 'flow.start:danger', 'nav.back', 'cmd.menu']);
   });
 
   it('never makes the police the way to get help', async () => {
@@ -116,8 +117,7 @@ describe('passport flow through the engine', () => {
     expect(danger[0]!.text).toContain('Police: 993');
 
     const toPerson = await inPassport('BN');
-    await toPerson.press('flow.start:person');
-    expect((await toPerson.record())?.flow?.id).toBe('person');
+    expect(keysOf(await toPerson.press('handoff.offer:passport'))).toEqual(['handoff:consent.explain']);
   });
 
   it('gives the emergency number first on a danger word inside, then carries on where it was', async () => {

@@ -1,4 +1,5 @@
 import { buttonsOf, createTestBot, english, keysOf, type TestBot } from '../support';
+import { createHandoffBot } from '../support/handoff';
 
 /** A newcomer who answered (or skipped) where they are and where they are from. */
 async function placed(here?: string, from?: string): Promise<TestBot> {
@@ -11,7 +12,7 @@ async function placed(here?: string, from?: string): Promise<TestBot> {
 
 const text = (replies: { text: string }[]) => replies.map((r) => r.text).join('\n');
 
-describe('talk to a person, through the engine', () => {
+describe('other ways to get help (people to call or write to), through the engine', () => {
   it('says it is a program, and how to reach people where the person is and at home', async () => {
     const bot = await placed('HK', 'PH');
     const replies = await bot.press('flow.start:person');
@@ -32,22 +33,25 @@ describe('talk to a person, through the engine', () => {
     expect(buttonsOf(replies).map((b) => b.payload)).toEqual(['topic.open:services', 'cmd.menu']);
   });
 
-  it('is offered after three misunderstood messages, and opens from there', async () => {
-    const bot = await placed('TW', 'VN');
+  it('is offered with the consent to a caseworker, as other ways to get help, and opens from there', async () => {
+    const bot = createHandoffBot();
+    await bot.send('hi');
+    await bot.press('situation.here:TW');
+    await bot.press('situation.from:VN');
     await bot.send('blah');
     await bot.send('blah');
-    const offer = await bot.send('blah');
-    expect(buttonsOf(offer).map((b) => b.payload)).toContain('flow.start:person');
+    await bot.send('blah');
+    const consent = await bot.press('handoff.offer:other');
+    expect(buttonsOf(consent).map((b) => b.payload)).toContain('flow.start:person');
     const replies = await bot.press('flow.start:person');
     expect(keysOf(replies)[0]).toBe('person:intro');
     expect(text(replies)).toContain('1955');
     expect(text(replies)).toContain('DOLAB');
   });
 
-  it('opens from the contacts topic', async () => {
+  it('names the Red Cross or Red Crescent where the person is and where they are from', async () => {
     const bot = await placed('SG', 'BD');
-    await bot.press('flow.start:contacts');
-    const replies = await bot.press('topic.open:person');
+    const replies = await bot.press('flow.start:person');
     expect(text(replies)).toContain('Singapore Red Cross (SRC)');
     expect(text(replies)).toContain('Bangladesh Red Crescent Society (BDRCS)');
   });

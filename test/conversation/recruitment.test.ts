@@ -1,13 +1,14 @@
 import { buttonsOf, createTestBot, english, keysOf, type TestBot } from '../support';
+import { createHandoffBot } from '../support/handoff';
 import { placeIn } from '../support/situation';
 
-const INTRO_CHOICES = ['recruitment.check', 'recruitment.contract', 'recruitment.report', 'flow.start:person', 'cmd.menu'];
+const INTRO_CHOICES = ['recruitment.check', 'recruitment.contract', 'recruitment.report', 'handoff.offer:recruitment', 'cmd.menu'];
 const REPORT = ['recruitment:report.origin', 'recruitment:lines.labour', 'recruitment:lines.yourChoice'];
 const text = (replies: { text: string }[]) => replies.map((r) => r.text).join('\n');
 
 /** A greeted person, placed in a country (or not), inside the recruitment flow. */
 async function inRecruitment(country?: string, origin?: string): Promise<TestBot> {
-  const bot = createTestBot();
+  const bot = createHandoffBot();
   await placeIn(bot, country, origin);
   await bot.press('flow.start:recruitment');
   return bot;
@@ -48,7 +49,7 @@ describe('recruitment flow through the engine', () => {
     const replies = await bot.press('recruitment.report');
     expect(keysOf(replies)).toEqual(REPORT);
     for (const line of expected) expect(text(replies)).toContain(line);
-    expect(buttonsOf(replies).map((b) => b.payload)).toEqual(['flow.start:person', 'flow.start:passport', 'nav.back', 'cmd.menu']);
+    expect(buttonsOf(replies).map((b) => b.payload)).toEqual(['handoff.offer:recruitment', 'flow.start:passport', 'nav.back', 'cmd.menu']);
   });
 
   it('gives different numbers to people in different countries', async () => {
@@ -118,8 +119,7 @@ describe('recruitment flow through the engine', () => {
 
     const toPerson = await inRecruitment('QA', 'PH');
     await toPerson.press('recruitment.report');
-    await toPerson.press('flow.start:person');
-    expect((await toPerson.record())?.flow?.id).toBe('person');
+    expect(keysOf(await toPerson.press('handoff.offer:recruitment'))).toEqual(['handoff:consent.explain']);
   });
 
   it('gives the emergency number first on a danger word inside, then carries on where it was', async () => {

@@ -1,7 +1,7 @@
 import { FIELDS } from '../../flows/rfl/fields';
-import { SUBMISSION_KIND } from '../../flows/rfl/request';
-import { buttonsOf, createTestBot, english, keysOf, type TestBot, type TestBotOptions } from '../support';
+import { buttonsOf, createTestBot, english, keysOf, type TestBotOptions } from '../support';
 import { testDeps } from '../support/flows';
+import { createHandoffBot, type HandoffBot } from '../support/handoff';
 import { placeIn } from '../support/situation';
 
 const TOTAL = FIELDS.length;
@@ -10,15 +10,15 @@ const button = (label: string, payload: string) => ({ label: english(label), pay
 const skipAndBack = [button('rfl:choice.skip', 'rfl.skip'), button('common:choice.back', 'nav.back')];
 
 /** A person in Qatar from the Philippines, at the start of the RFL topic. */
-async function inRfl(options?: TestBotOptions, place: [string, string?] = ['QA', 'PH']): Promise<TestBot> {
-  const bot = createTestBot(options);
+async function inRfl(options?: TestBotOptions, place: [string, string?] = ['QA', 'PH']): Promise<HandoffBot> {
+  const bot = createHandoffBot(options);
   await placeIn(bot, ...place);
   await bot.press('flow.start:rfl');
   return bot;
 }
 
 /** At the first question, after the explicit yes. */
-async function atFirstQuestion(options?: TestBotOptions, place?: [string, string?]): Promise<TestBot> {
+async function atFirstQuestion(options?: TestBotOptions, place?: [string, string?]): Promise<HandoffBot> {
   const bot = await inRfl(options, place);
   await bot.press('nav.next');
   await bot.press('rfl.consent');
@@ -28,16 +28,26 @@ async function atFirstQuestion(options?: TestBotOptions, place?: [string, string
 const GOOD = ['Maria Santos Cruz', '34', 'Al Sadd, Doha', 'March 2024', 'Her phone stopped working', 'I am her sister', '+63 917 123 4567'];
 
 /** Answers every question with a good answer; returns the summary replies. */
-async function answerAll(bot: TestBot) {
+async function answerAll(bot: HandoffBot) {
   let replies = await bot.send(GOOD[0]!);
   for (const answer of GOOD.slice(1)) replies = await bot.send(answer);
   return replies;
 }
 
-const requests = (bot: TestBot) => bot.store.listSubmissions({ kind: SUBMISSION_KIND }, 10);
+/** The tracing request a caseworker has, in the conversation's case: sending it is handing it to a caseworker. */
+async function requests(bot: HandoffBot): Promise<{ data: unknown }[]> {
+  const c = await bot.handoffStore.openCaseOf(bot.key);
+  return c && c.tracing !== null ? [{ data: c.tracing }] : [];
+}
+
+/** "Send the request", then yes to the caseworker after the explanation; returns what the yes brought. */
+async function send(bot: HandoffBot) {
+  expect(keysOf(await bot.press('handoff.offer:rfl'))).toEqual(['handoff:consent.explainRfl']);
+  return bot.press('handoff.consent.yes:rfl');
+}
 
 /** Whether anything the store keeps for this conversation (besides the replies already sent) holds this text. */
-async function recordHolds(bot: TestBot, text: string): Promise<boolean> {
+async function recordHolds(bot: HandoffBot, text: string): Promise<boolean> {
   return JSON.stringify(await bot.record()).includes(text);
 }
 
@@ -51,7 +61,7 @@ describe('rfl flow through the engine', () => {
     expect(replies[0]?.links).toEqual([{ label: english('rfl:link'), url: testDeps.links.familyLinks }]);
     expect(buttonsOf(replies)).toEqual([
       button('common:choice.next', 'nav.next'),
-      button('common:choice.person', 'flow.start:person'),
+      button('common:choice.person', 'handoff.offer:rfl'),
       button('common:choice.menu', 'cmd.menu'),
     ]);
     expect(replies[0]?.text).toContain('free and confidential');
@@ -87,7 +97,7 @@ describe('rfl flow through the engine', () => {
     expect(await recordHolds(bot, 'Maria')).toBe(false);
   });
 
-  it('walks the whole request with re-asks and skips, and submits exactly what was confirmed', async () => {
+  it('walks the whole request with re-asks and skips, and hands a caseworker exactly what was confirmed', async () => {
     const bot = await inRfl();
     await bot.press('nav.next');
     let replies = await bot.send('yes');
@@ -128,20 +138,19 @@ describe('rfl flow through the engine', () => {
     );
     expect(replies[1]?.text).toBe('About you:\n• Your relationship: I am her sister\n• How to reach you: +63 917 123 4567');
     expect(buttonsOf(replies)).toEqual([
-      button('rfl:choice.send', 'rfl.send'),
+      button('rfl:choice.send', 'handoff.offer:rfl'),
       button('common:choice.back', 'nav.back'),
       button('rfl:choice.cancel', 'rfl.cancel'),
     ]);
     expect(await requests(bot)).toEqual([]);
 
-    replies = await bot.press('rfl.send');
-    expect(keysOf(replies)).toEqual(['rfl:sent', 'rfl:societies', 'menu:prompt']);
-    expect(replies[1]?.text).toContain('Qatar Red Crescent Society (QRCS) (Qatar)');
-    expect(replies[1]?.text).toContain('Philippine Red Cross (PRC) (Philippines): 143');
+    replies = await send(bot);
+    expect(keysOf(replies)).toEqual(['handoff:opened', 'common:emergency.single']);
 
     const sent = await requests(bot);
     expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatchObject({ conversationKey: bot.key, userId: bot.ref.userId, kind: SUBMISSION_KIND });
+    expect(await bot.currentCase()).toMatchObject({ category: 'rfl', conversationKey: bot.key, ref: bot.ref });
+    expect(await bot.store.listSubmissions({}, 10)).toEqual([]);
     expect(sent[0]?.data).toEqual({
       sought: { fullName: 'Maria Santos Cruz', ageOrBirthDate: '34 years', lastContact: 'March 2024' },
       enquirer: { relationship: 'I am her sister', contact: '+63 917 123 4567' },
@@ -150,9 +159,10 @@ describe('rfl flow through the engine', () => {
       locale: 'en',
     });
 
-    // The request is with people now; the conversation no longer holds it.
+    // The request is with a caseworker now; the conversation no longer holds it.
     const record = await bot.record();
-    expect(record?.flow?.id).toBe('menu');
+    expect(record?.flow).toBeNull();
+    expect(record?.caseId).toBeDefined();
     expect(await recordHolds(bot, 'Maria')).toBe(false);
     expect(await recordHolds(bot, '917 123')).toBe(false);
   });
@@ -186,7 +196,7 @@ describe('rfl flow through the engine', () => {
   it('erases the request with everything else when the person says delete my data afterwards', async () => {
     const bot = await atFirstQuestion();
     await answerAll(bot);
-    await bot.press('rfl.send');
+    await send(bot);
     expect(await requests(bot)).toHaveLength(1);
 
     expect(keysOf(await bot.send('delete my data'))).toEqual(['privacy:explain']);
@@ -195,35 +205,35 @@ describe('rfl flow through the engine', () => {
     expect(await bot.record()).toBeNull();
   });
 
-  it('tells a person who gave no contact to follow up themselves', async () => {
+  it('hands over a request without a way to reach the person: the caseworker answers in the chat', async () => {
     const bot = await atFirstQuestion();
     for (const answer of GOOD.slice(0, -1)) await bot.send(answer);
     await bot.send('skip');
-    const replies = await bot.press('rfl.send');
-    expect(keysOf(replies)).toEqual(['rfl:sentNoContact', 'rfl:societies', 'menu:prompt']);
+    expect(keysOf(await send(bot))[0]).toBe('handoff:opened');
     expect((await requests(bot))[0]?.data).toMatchObject({ enquirer: { relationship: 'I am her sister' } });
+    expect((await requests(bot))[0]?.data).not.toHaveProperty('enquirer.contact');
   });
 
   it.each([
-    ['SA', 'ID', ['Saudi Red Crescent Authority (SRCA) (Saudi Arabia): 997', 'Palang Merah Indonesia (PMI) (Indonesia)']],
-    ['HK', 'NP', ['Hong Kong Red Cross (Hong Kong)', 'Nepal Red Cross Society (NRCS) (Nepal)']],
-    ['JP', undefined, ['Japanese Red Cross Society (JRCS) (Japan): +81-3-3437-7087 (please check this number)']],
-  ])('names the Red Cross or Red Crescent of a person in %s from %s', async (country, origin, expected) => {
+    ['SA', 'ID'],
+    ['HK', 'NP'],
+    ['JP', undefined],
+  ])('keeps where a person in %s from %s is, with the request and the case', async (country, origin) => {
     const bot = await atFirstQuestion(undefined, [country, origin]);
     await answerAll(bot);
-    const [, societies] = await bot.press('rfl.send');
-    for (const line of expected) expect(societies?.text).toContain(line);
+    await send(bot);
     expect((await requests(bot))[0]?.data).toMatchObject({ countries: { current: country, origin: origin ?? null } });
+    expect((await bot.currentCase())?.country).toEqual({ current: country, ...(origin && { origin }) });
   });
 
-  it('says where to find the Red Cross in general when it does not know the countries', async () => {
-    const bot = createTestBot();
+  it('hands over a request when it does not know the countries', async () => {
+    const bot = createHandoffBot();
     await bot.send('hi');
     await bot.press('flow.start:rfl');
     await bot.press('nav.next');
     await bot.press('rfl.consent');
     await answerAll(bot);
-    expect(keysOf(await bot.press('rfl.send'))).toEqual(['rfl:sent', 'rfl:societiesUnknown', 'menu:prompt']);
+    expect(keysOf(await send(bot))).toEqual(['handoff:opened', 'common:emergency.unknown']);
     expect((await requests(bot))[0]?.data).toMatchObject({ countries: { current: null, origin: null } });
   });
 
@@ -249,7 +259,7 @@ describe('rfl flow through the engine', () => {
     await bot.press('nav.back');
     const replies = await bot.send('maria@example.org');
     expect(replies[1]?.text).toContain('How to reach you: maria@example.org');
-    await bot.press('rfl.send');
+    await send(bot);
     expect((await requests(bot))[0]?.data).toMatchObject({ enquirer: { contact: 'maria@example.org' } });
   });
 
@@ -301,9 +311,10 @@ describe('rfl flow through the engine', () => {
     expect(back[0]?.text).toContain(english('rfl:choice.keep'));
   });
 
-  it('opens a person to talk to from the explanation', async () => {
+  it('offers a caseworker from the explanation, consent first, with no request to send yet', async () => {
     const bot = await inRfl();
-    await bot.press('flow.start:person');
-    expect((await bot.record())?.flow?.id).toBe('person');
+    expect(keysOf(await bot.press('handoff.offer:rfl'))).toEqual(['handoff:consent.explain']);
+    await bot.press('handoff.consent.yes:rfl');
+    expect(await bot.currentCase()).toMatchObject({ category: 'rfl', tracing: null });
   });
 });

@@ -1,19 +1,20 @@
 import { WELLBEING_TOPICS } from '../../flows/wellbeing/topics';
 import { buttonsOf, createTestBot, english, keysOf, type TestBot, type TestBotOptions } from '../support';
+import { createHandoffBot } from '../support/handoff';
 import { placeIn } from '../support/situation';
 
 const button = (label: string, payload: string) => ({ label: english(label), payload });
 const stepButtons = [button('common:choice.next', 'nav.next'), button('common:choice.back', 'nav.back'), button('common:choice.menu', 'cmd.menu')];
 const lastStepButtons = [
   button('wellbeing:choice.topics', 'wellbeing.topics'),
-  button('common:choice.person', 'flow.start:person'),
+  button('common:choice.person', 'handoff.offer:wellbeing'),
   button('common:choice.back', 'nav.back'),
   button('common:choice.menu', 'cmd.menu'),
 ];
 const stepKeys = (topic: keyof typeof WELLBEING_TOPICS) => WELLBEING_TOPICS[topic].map((s) => `wellbeing:${topic}.${s}`);
 
 async function inWellbeing(country?: string, options?: TestBotOptions): Promise<TestBot> {
-  const bot = createTestBot(options);
+  const bot = createHandoffBot(options);
   if (country) await placeIn(bot, country);
   else await bot.send('hi');
   await bot.press('flow.start:wellbeing');
@@ -32,7 +33,7 @@ describe('wellbeing flow through the engine', () => {
       button('wellbeing:choice.homesick', 'wellbeing.homesick'),
       button('wellbeing:choice.breathe', 'wellbeing.breathe'),
       button('wellbeing:choice.moreHelp', 'wellbeing.moreHelp'),
-      button('common:choice.person', 'flow.start:person'),
+      button('common:choice.person', 'handoff.offer:wellbeing'),
       button('common:choice.menu', 'cmd.menu'),
     ]);
   });
@@ -83,13 +84,12 @@ describe('wellbeing flow through the engine', () => {
     for (const n of numbers) expect(replies[1]?.text).toContain(n);
     expect(replies[0]?.text).toContain('you think about harming yourself');
     expect(buttonsOf(replies)).toEqual([
-      button('common:choice.person', 'flow.start:person'),
+      button('common:choice.person', 'handoff.offer:wellbeing'),
       button('wellbeing:choice.topics', 'wellbeing.topics'),
       button('common:choice.back', 'nav.back'),
       button('common:choice.menu', 'cmd.menu'),
     ]);
-    await bot.press('flow.start:person');
-    expect((await bot.record())?.flow?.id).toBe('person');
+    expect(keysOf(await bot.press('handoff.offer:wellbeing'))).toEqual(['handoff:consent.explain']);
   });
 
   it('lists the emergency numbers of every country and offers to say where the person is, when it does not know', async () => {

@@ -5,6 +5,8 @@ import Database from 'better-sqlite3';
 import { StoreDataError } from '../../src/store/guards';
 import { MIGRATIONS, migrate, type Migration } from '../../src/store/sqlite-schema';
 import { SqliteStore } from '../../src/store/sqlite';
+import { SqliteHandoffStore } from '../../src/store/handoff-sqlite';
+import { PlaintextCipher } from '../../src/handoff/cipher';
 import { storeContract } from '../contracts/store.contract';
 
 async function tempDir(): Promise<{ dir: string; remove: () => Promise<void> }> {
@@ -92,7 +94,22 @@ describe('SqliteStore on disk', () => {
       .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
       .pluck()
       .all();
-    expect(tables).toEqual(['channel_refs', 'conversations', 'deliveries', 'outbox', 'processed', 'submissions']);
+    expect(tables).toEqual([
+      'audit_log',
+      'case_messages',
+      'case_notes',
+      'case_transfers',
+      'cases',
+      'channel_refs',
+      'conversations',
+      'deliveries',
+      'organisations',
+      'outbox',
+      'processed',
+      'staff_sessions',
+      'staff_users',
+      'submissions',
+    ]);
     const indexes = inspect()
       .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'submissions' ORDER BY name")
       .pluck()
@@ -153,7 +170,7 @@ describe('SqliteStore on disk', () => {
     expect(await s.getReference('teams:c1')).toEqual({ serviceUrl: 'https://smba.example/' });
   });
 
-  it('upgrades a version-3 database to version 4, keeping its references and adding delivery states', async () => {
+  it('upgrades a version-3 database to the current version, keeping its references and adding delivery states', async () => {
     await mkdir(dirname(file), { recursive: true });
     const old = new Database(file);
     inspectors.push(old);
@@ -163,7 +180,7 @@ describe('SqliteStore on disk', () => {
 
     const s = store();
 
-    expect(inspect().pragma('user_version', { simple: true })).toBe(4);
+    expect(inspect().pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     expect(await s.getReference('teams:c1')).toEqual({ serviceUrl: 'https://smba.example/' });
     const delivery = {
       channel: 'whatsapp-cloud',
@@ -177,6 +194,49 @@ describe('SqliteStore on disk', () => {
     };
     await s.recordDelivery(delivery);
     expect(await s.getDelivery('whatsapp-cloud', 'wamid.1')).toEqual(delivery);
+  });
+
+  it('upgrades a version-4 database to the current version, keeping its data and adding the handoff tables', async () => {
+    await mkdir(dirname(file), { recursive: true });
+    const old = new Database(file);
+    inspectors.push(old);
+    migrate(old, MIGRATIONS.slice(0, 4));
+    old.prepare("INSERT INTO conversations VALUES ('web:c1', 'web', 'u1', '{\"step\":1}', 1, 1)").run();
+    old.prepare("INSERT INTO deliveries VALUES ('whatsapp-cloud', 'wamid.1', 'whatsapp-cloud:1', '1', 'sent', 1, NULL, NULL, 1)").run();
+    old.close();
+
+    const s = store();
+
+    expect(inspect().pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(await s.getConversation('web:c1')).toEqual({ data: { step: 1 }, rev: 1 });
+    expect(await s.getDelivery('whatsapp-cloud', 'wamid.1')).toMatchObject({ state: 'sent' });
+    const handoff = new SqliteHandoffStore(s.database, new PlaintextCipher());
+    expect(await handoff.listOrganisations()).toEqual([]);
+    const opened = await handoff.openCase(
+      {
+        id: 'case-1',
+        organisationId: 'sg',
+        category: 'other',
+        priority: 'normal',
+        status: 'waiting',
+        ref: { channel: 'web', conversationId: 'c1', userId: 'u1' },
+        conversationKey: 'web:c1',
+        locale: 'en',
+        country: {},
+        consent: { version: 'v1', locale: 'en', text: 'yes', at: 2 },
+        tracing: null,
+        assignedTo: null,
+        createdAt: 2,
+        updatedAt: 2,
+        lastPersonMessageAt: null,
+        closedAt: null,
+        closedBy: null,
+        alertedAt: null,
+      },
+      'm2',
+    );
+    expect(opened.created).toBe(true);
+    expect((await handoff.openCaseOf('web:c1'))?.id).toBe('case-1');
   });
 
   it('does not run migrations again on reopen, and keeps the data', async () => {
@@ -193,7 +253,10 @@ describe('SqliteStore on disk', () => {
     await store().close();
     inspect().pragma(`user_version = ${MIGRATIONS.length + 1}`);
 
-    expect(() => new SqliteStore(file)).toThrow(/schema version 5 is newer than this build knows \(4\)/);
+    const newer = MIGRATIONS.length + 1;
+    expect(() => new SqliteStore(file)).toThrow(
+      new RegExp(`schema version ${newer} is newer than this build knows \\(${MIGRATIONS.length}\\)`),
+    );
   });
 
   it('rolls back the whole turn when a write fails halfway through', async () => {

@@ -1,7 +1,7 @@
 import { testDeps, testFlows as allFlows } from './flows';
 import type { FlowDefinition } from '../../flows/types';
 import type { Capabilities, OutboundMessage } from '../../src/conversation/channel';
-import { Engine, type TurnResult } from '../../src/conversation/engine';
+import { Engine, type EngineOptions, type TurnResult } from '../../src/conversation/engine';
 import { FlowRegistry } from '../../src/conversation/flows';
 import { conversationKey, type InboundMessage } from '../../src/conversation/inbound';
 import { MemoryLock } from '../../src/conversation/lock';
@@ -22,6 +22,8 @@ export interface TestBotOptions {
   flows?: readonly FlowDefinition[];
   /** Middleware run before the built-in chain, as in EngineOptions. */
   before?: readonly Middleware[];
+  /** What else "delete my data" erases, as in EngineOptions. */
+  onErase?: EngineOptions['onErase'];
   conversationId?: string;
   userId?: string;
   /** A translator with locales/status.json, for tests of draft-language notices. */
@@ -66,6 +68,7 @@ export function createTestBot(options: TestBotOptions = {}): TestBot {
     channels: [channel],
     log: silentLogger,
     before: options.before,
+    onErase: options.onErase,
   });
   const ref: ConversationRef = {
     channel: channel.name,

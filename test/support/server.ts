@@ -1,8 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type pino from 'pino';
-import { createApp, type App } from '../../src/app';
+import { createApp, type App, type AppOptions } from '../../src/app';
 import { loadConfig } from '../../src/config/env';
 
 export interface TempDatabase {
@@ -21,6 +22,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Capture logs instead of silencing them. */
   log?: { level: string; destination: pino.DestinationStream };
+  /** Options the composition root takes besides settings, e.g. a fake whatsapp-web.js client. */
+  app?: Omit<AppOptions, 'logDestination'>;
 }
 
 export interface RunningApp {
@@ -33,13 +36,15 @@ export interface RunningApp {
 /** The real app on a free port and the given SQLite file, as `npm start` would run it. */
 export async function startApp(databasePath: string, options: StartOptions = {}): Promise<RunningApp> {
   const config = loadConfig({
+    // A fresh key per app, as production would have one; a test may pass its own.
+    DATA_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     ...options.env,
     HOST: '127.0.0.1',
     PORT: '0',
     DATABASE_URL: databasePath,
     LOG_LEVEL: options.log?.level ?? 'silent',
   });
-  const app = createApp(config, options.log ? { logDestination: options.log.destination } : {});
+  const app = createApp(config, { ...options.app, ...(options.log ? { logDestination: options.log.destination } : {}) });
   const url = await app.listen();
   return { app, url, close: () => app.close() };
 }

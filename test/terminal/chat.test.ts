@@ -20,7 +20,8 @@ function chat(lines: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'src/chat.ts'], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+      // As `npm run chat` runs it: plaintext case data allowed for local use.
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ALLOW_PLAINTEXT_DATA: 'true', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -1,4 +1,5 @@
 import { MENU_FLOW, type FlowRunner } from '../flows';
+import { UNSUPPORTED_INPUT } from '../inbound';
 import { normalise } from '../render';
 import type { Middleware, Turn } from '../turn';
 import { chooseLanguage, typedLanguage } from './language';
@@ -50,6 +51,11 @@ export function commands(flows: FlowRunner): Middleware {
     if (payload === 'data.erase.confirm') {
       turn.erase = true;
       turn.say({ key: 'privacy:erased' });
+      return;
+    }
+    if (payload === UNSUPPORTED_INPUT) {
+      turn.say({ key: 'common:textOnly' });
+      repeatPrompt(turn, flows);
       return;
     }
     if (payload === 'data.erase.cancel') {

@@ -1,3 +1,4 @@
+import { talkToPerson } from '../../../flows/shared/person';
 import type { FlowEvent } from '../../../flows/types';
 import { payloadToEvent } from '../events';
 import { MENU_FLOW, type FlowRunner } from '../flows';
@@ -28,7 +29,7 @@ export function flowStep(flows: FlowRunner): Middleware {
         key: 'common:stillNotUnderstood',
         choices: [
           { label: 'common:choice.menu', payload: 'cmd.menu' },
-          { label: 'common:choice.person', payload: 'flow.start:person' },
+          talkToPerson('other'),
           { label: 'common:choice.help', payload: 'cmd.help' },
         ],
       });

@@ -1,5 +1,6 @@
 import type { CountryLookup } from '../../../flows/directory';
 import { emergencyOutput } from '../../../flows/shared/numbers';
+import type { Output } from '../../../flows/types';
 import { normalise } from '../render';
 import type { Middleware, Turn } from '../turn';
 
@@ -27,28 +28,37 @@ export function signalsDanger(turn: Turn): 'alarm' | 'mention' | false {
   return mentioned ? 'mention' : false;
 }
 
+/** After the numbers: the danger topic, the question of where the person is if unknown, and the menu. */
+export function dangerOffer(turn: Turn): Output {
+  return {
+    key: 'safety:offer',
+    choices: [
+      { label: 'safety:choice.danger', payload: 'flow.start:danger' },
+      ...(turn.record.country.current ? [] : [{ label: 'common:choice.country', payload: 'cmd.country' }]),
+      { label: 'common:choice.menu', payload: 'cmd.menu' },
+    ],
+  };
+}
+
 /**
  * First in the chain: a message that signals danger gets the local emergency
  * number before anything else, whatever flow is running, then the offer of
- * the danger topic. The running flow is left as it was.
+ * the danger topic. The running flow is left as it was. During a case the
+ * number still comes first; the message then goes on to the handoff step,
+ * which passes it to the caseworker and marks the case urgent.
  */
 export function safety(countries: CountryLookup): Middleware {
   return async (turn, next) => {
     const danger = signalsDanger(turn);
     if (!danger) return next();
+    turn.sos = danger;
     turn.log.info({ event: 'sos', country: turn.record.country.current ?? null });
     turn.say(emergencyOutput(countries, turn.record.country.current));
+    if (turn.record.caseId !== undefined) return next();
     // An answer to a typed question that mentions danger ("we lost contact in
     // an emergency") is still an answer: the numbers first, then the flow takes
     // it. A message that is nothing but the alarm is never taken as an answer.
     if (danger === 'mention' && turn.expectsText) return next();
-    turn.say({
-      key: 'safety:offer',
-      choices: [
-        { label: 'safety:choice.danger', payload: 'flow.start:danger' },
-        ...(turn.record.country.current ? [] : [{ label: 'common:choice.country', payload: 'cmd.country' }]),
-        { label: 'common:choice.menu', payload: 'cmd.menu' },
-      ],
-    });
+    turn.say(dangerOffer(turn));
   };
 }

@@ -117,11 +117,11 @@ test('a first message gets the welcome; a whole flow is walked with typed number
   await user.say('19'); // where are you now: skip (a numbered list: too many countries for buttons)
   await user.say('11'); // where are you from: skip
   expect(user.texts()).toContain(english('menu:prompt'));
-  // Four choices: more than Teams shows as suggested actions, so a hero card.
+  // Six choices: more than Teams shows as suggested actions, so a hero card.
   const menu = user.last.find((r) => r.activity.text === english('menu:prompt'))!;
   expect(menu.activity.suggestedActions).toBeUndefined();
   expect(menu.activity.attachments?.[0]?.contentType).toBe('application/vnd.microsoft.card.hero');
-  expect(menu.activity.attachments?.[0]?.content.buttons.length).toBe(5);
+  expect(menu.activity.attachments?.[0]?.content.buttons.length).toBe(6);
 
   await user.press('I am preparing to go abroad');
   expect(user.texts().join('\n')).toContain('Before you go');

@@ -1,0 +1,657 @@
+import type Database from 'better-sqlite3';
+import type { Statement } from 'better-sqlite3';
+import type { Cipher } from '../handoff/cipher';
+import type { CaseExpectation, CaseFilter, CasePatch, HandoffStore, StaffSession } from '../handoff/store';
+import type {
+  AlertTarget,
+  AuditEntry,
+  Case,
+  CaseMessage,
+  CaseNote,
+  CaseTransfer,
+  Organisation,
+  StaffUser,
+} from '../handoff/types';
+import { checkLimit, fromJson, toJson } from './guards';
+import { MIGRATIONS } from './sqlite-schema';
+
+interface OrganisationRow {
+  id: string;
+  name: string;
+  languages: string;
+  countries: string;
+  expected_response_minutes: number;
+  alert_target: string | null;
+  created_at: number;
+}
+
+interface UserRow {
+  id: string;
+  email: string;
+  name: string;
+  role: StaffUser['role'];
+  organisation_id: string;
+  password_hash: string;
+  disabled: number;
+  created_at: number;
+}
+
+interface SessionRow {
+  id_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: number;
+  expires_at: number;
+}
+
+interface CaseRow {
+  id: string;
+  organisation_id: string;
+  category: Case['category'];
+  priority: Case['priority'];
+  status: Case['status'];
+  channel: string;
+  conversation_id: string;
+  user_id: string;
+  conversation_key: string;
+  locale: string;
+  country_current: string | null;
+  country_origin: string | null;
+  consent_version: string;
+  consent_locale: string;
+  consent_text: string;
+  consent_at: number;
+  tracing: string | null;
+  assigned_to: string | null;
+  created_at: number;
+  updated_at: number;
+  last_person_message_at: number | null;
+  closed_at: number | null;
+  closed_by: Case['closedBy'];
+  alerted_at: number | null;
+}
+
+interface MessageRow {
+  id: number;
+  case_id: string;
+  author: CaseMessage['author'];
+  user_id: string | null;
+  text: string;
+  locale: string | null;
+  source_id: string;
+  delivery: CaseMessage['delivery'];
+  delivery_error: string | null;
+  created_at: number;
+}
+
+interface NoteRow {
+  id: number;
+  case_id: string;
+  user_id: string;
+  text: string;
+  created_at: number;
+}
+
+interface TransferRow {
+  id: number;
+  case_id: string;
+  from_organisation: string;
+  to_organisation: string;
+  user_id: string;
+  note: string;
+  at: number;
+}
+
+interface AuditRow {
+  id: number;
+  at: number;
+  user_id: string | null;
+  action: string;
+  case_id: string | null;
+  detail: string;
+}
+
+type SqlValue = string | number | null;
+
+/** Every field a patch may change, and its column: a field missing here fails to compile. */
+const PATCH_COLUMNS: Record<keyof CasePatch, string> = {
+  organisationId: 'organisation_id',
+  priority: 'priority',
+  status: 'status',
+  assignedTo: 'assigned_to',
+  updatedAt: 'updated_at',
+  lastPersonMessageAt: 'last_person_message_at',
+  closedAt: 'closed_at',
+  closedBy: 'closed_by',
+  alertedAt: 'alerted_at',
+};
+
+const EXPECT_COLUMNS: Record<keyof CaseExpectation, string> = {
+  status: 'status',
+  assignedTo: 'assigned_to',
+  organisationId: 'organisation_id',
+  alertedAt: 'alerted_at',
+};
+
+/** Message of the error a second user with the same email gets, as MemoryHandoffStore says it. */
+const EMAIL_TAKEN = 'email already used by another user';
+
+/**
+ * The handoff in the same SQLite file as the conversations, on the same
+ * connection (SqliteStore.database): one writer, and one file to back up and
+ * erase from. Personal text goes in and out only through the Cipher; the
+ * connection belongs to the SqliteStore, which closes it.
+ */
+export class SqliteHandoffStore implements HandoffStore {
+  private readonly sql: ReturnType<typeof prepare>;
+  /** Statements whose shape depends on the arguments (patches, filters), compiled once per shape. */
+  private readonly shaped = new Map<string, Statement>();
+  private readonly openCaseTx: Database.Transaction<(row: Record<string, SqlValue>) => { row: CaseRow; created: boolean }>;
+  private readonly addMessageTx: Database.Transaction<(row: Record<string, SqlValue>) => MessageRow>;
+  private readonly deleteUserCasesTx: Database.Transaction<(channel: string, userId: string) => string[]>;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly cipher: Cipher,
+  ) {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version !== MIGRATIONS.length) {
+      throw new Error(
+        `the database is at schema version ${version}, not ${MIGRATIONS.length}: ` +
+          'open it with SqliteStore first, which migrates it',
+      );
+    }
+    // Without it, transcript lines could outlive an erased case.
+    if (db.pragma('foreign_keys', { simple: true }) !== 1) throw new Error('the connection must have foreign_keys = ON');
+    this.sql = prepare(db);
+    this.openCaseTx = db.transaction((row) => {
+      const existing = this.sql.caseBySource.get(row.conversationKey, row.sourceId) as CaseRow | undefined;
+      if (existing) return { row: existing, created: false };
+      // Said in words, as every store says it, rather than as the primary key's bare constraint error.
+      if (this.sql.caseExists.get(row.id) !== undefined) throw new Error('case id already used');
+      this.sql.insertCase.run(row);
+      return { row: this.sql.getCase.get(row.id) as CaseRow, created: true };
+    });
+    this.addMessageTx = db.transaction((row) => {
+      const existing = this.sql.messageBySource.get(row.caseId, row.sourceId) as MessageRow | undefined;
+      if (existing) return existing;
+      this.requireCase(row.caseId as string);
+      const { lastInsertRowid } = this.sql.insertMessage.run(row);
+      return this.sql.getMessage.get(lastInsertRowid) as MessageRow;
+    });
+    this.deleteUserCasesTx = db.transaction((channel, userId) => {
+      const ids = this.sql.userCaseIds.all(channel, userId) as string[];
+      // Children first: the foreign keys refuse to orphan them.
+      this.sql.deleteUserMessages.run(channel, userId);
+      this.sql.deleteUserNotes.run(channel, userId);
+      this.sql.deleteUserTransfers.run(channel, userId);
+      this.sql.deleteUserCases.run(channel, userId);
+      return ids;
+    });
+  }
+
+  async saveOrganisation(org: Organisation): Promise<void> {
+    this.sql.saveOrganisation.run({
+      id: org.id,
+      name: org.name,
+      languages: toJson(org.languages, 'languages'),
+      countries: toJson(org.countries, 'countries'),
+      expectedResponseMinutes: org.expectedResponseMinutes,
+      alertTarget: org.alertTarget === null ? null : toJson(org.alertTarget, 'alertTarget'),
+      createdAt: org.createdAt,
+    });
+  }
+
+  async getOrganisation(id: string): Promise<Organisation | null> {
+    const row = this.sql.getOrganisation.get(id) as OrganisationRow | undefined;
+    return row ? toOrganisation(row) : null;
+  }
+
+  async listOrganisations(): Promise<Organisation[]> {
+    // Sorted here, not by SQL: localeCompare, as every store sorts names.
+    return (this.sql.listOrganisations.all() as OrganisationRow[])
+      .map(toOrganisation)
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async saveUser(user: StaffUser): Promise<void> {
+    try {
+      this.sql.saveUser.run({
+        id: user.id,
+        email: user.email,
+        emailKey: user.email.toLowerCase(),
+        name: user.name,
+        role: user.role,
+        organisationId: user.organisationId,
+        passwordHash: user.passwordHash,
+        disabled: user.disabled ? 1 : 0,
+        createdAt: user.createdAt,
+      });
+    } catch (err) {
+      if ((err as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new Error(EMAIL_TAKEN, { cause: err });
+      throw err;
+    }
+  }
+
+  async getUser(id: string): Promise<StaffUser | null> {
+    const row = this.sql.getUser.get(id) as UserRow | undefined;
+    return row ? toUser(row) : null;
+  }
+
+  async findUserByEmail(email: string): Promise<StaffUser | null> {
+    const row = this.sql.userByEmail.get(email.toLowerCase()) as UserRow | undefined;
+    return row ? toUser(row) : null;
+  }
+
+  async listUsers(organisationId?: string): Promise<StaffUser[]> {
+    const rows = (
+      organisationId === undefined ? this.sql.listUsers.all() : this.sql.listUsersOf.all(organisationId)
+    ) as UserRow[];
+    return rows.map(toUser).sort((a, b) => a.email.localeCompare(b.email));
+  }
+
+  async createSession(session: StaffSession): Promise<void> {
+    this.sql.createSession.run(session.idHash, session.userId, session.csrfToken, session.createdAt, session.expiresAt);
+  }
+
+  async getSession(idHash: string): Promise<StaffSession | null> {
+    const row = this.sql.getSession.get(idHash) as SessionRow | undefined;
+    if (!row) return null;
+    return {
+      idHash: row.id_hash,
+      userId: row.user_id,
+      csrfToken: row.csrf_token,
+      createdAt: row.created_at,
+      expiresAt: row.expires_at,
+    };
+  }
+
+  async deleteSession(idHash: string): Promise<void> {
+    this.sql.deleteSession.run(idHash);
+  }
+
+  async deleteSessions(filter: { expiredAt?: number; userId?: string }): Promise<number> {
+    return this.sql.deleteSessions.run({ expiredAt: filter.expiredAt ?? null, userId: filter.userId ?? null }).changes;
+  }
+
+  async openCase(c: Case, sourceId: string): Promise<{ case: Case; created: boolean }> {
+    // Encrypted before the transaction, so the write lock is held only for the writes.
+    const { row, created } = this.openCaseTx.immediate({
+      id: c.id,
+      organisationId: c.organisationId,
+      category: c.category,
+      priority: c.priority,
+      status: c.status,
+      channel: c.ref.channel,
+      conversationId: c.ref.conversationId,
+      userId: c.ref.userId,
+      conversationKey: c.conversationKey,
+      sourceId,
+      locale: c.locale,
+      countryCurrent: c.country.current ?? null,
+      countryOrigin: c.country.origin ?? null,
+      consentVersion: c.consent.version,
+      consentLocale: c.consent.locale,
+      consentText: this.cipher.encrypt(c.consent.text),
+      consentAt: c.consent.at,
+      tracing: c.tracing === null ? null : this.cipher.encrypt(toJson(c.tracing, 'tracing')),
+      assignedTo: c.assignedTo,
+      createdAt: c.createdAt,
+      updatedAt: c.updatedAt,
+      lastPersonMessageAt: c.lastPersonMessageAt,
+      closedAt: c.closedAt,
+      closedBy: c.closedBy,
+      alertedAt: c.alertedAt,
+    });
+    return { case: this.toCase(row), created };
+  }
+
+  async getCase(id: string): Promise<Case | null> {
+    const row = this.sql.getCase.get(id) as CaseRow | undefined;
+    return row ? this.toCase(row) : null;
+  }
+
+  async openCaseOf(conversationKey: string): Promise<Case | null> {
+    const row = this.sql.openCaseOf.get(conversationKey) as CaseRow | undefined;
+    return row ? this.toCase(row) : null;
+  }
+
+  async updateCase(id: string, patch: CasePatch, expect: CaseExpectation = {}): Promise<Case | null> {
+    const params: Record<string, SqlValue> = { id };
+    const sets = columnsOf(patch, PATCH_COLUMNS, 'set', params).map(([column, name]) => `${column} = @${name}`);
+    // IS, not =: it also matches an expected null ("not assigned to anyone").
+    const conditions = columnsOf(expect, EXPECT_COLUMNS, 'is', params).map(([column, name]) => `${column} IS @${name}`);
+    const where = ['id = @id', ...conditions].join(' AND ');
+    // One statement, so the check and the change are atomic, also against another process on the file.
+    const sql =
+      sets.length === 0
+        ? `SELECT * FROM cases WHERE ${where}`
+        : `UPDATE cases SET ${sets.join(', ')} WHERE ${where} RETURNING *`;
+    const row = this.statement(sql).get(params) as CaseRow | undefined;
+    return row ? this.toCase(row) : null;
+  }
+
+  async listCases(filter: CaseFilter, limit: number): Promise<Case[]> {
+    checkLimit(limit);
+    const params: Record<string, SqlValue> = { organisationId: filter.organisationId, limit };
+    const where = ['organisation_id = @organisationId'];
+    if (filter.status === 'open') where.push("status IN ('waiting', 'assigned')");
+    else if (filter.status !== undefined) {
+      where.push('status = @status');
+      params.status = filter.status;
+    }
+    if (filter.category !== undefined) {
+      where.push('category = @category');
+      params.category = filter.category;
+    }
+    if (filter.locale !== undefined) {
+      where.push('locale = @locale');
+      params.locale = filter.locale;
+    }
+    // rowid last: cases opened in the same millisecond keep the order they were opened in.
+    const sql = `SELECT * FROM cases WHERE ${where.join(' AND ')} ORDER BY priority DESC, created_at, rowid LIMIT @limit`;
+    return (this.statement(sql).all(params) as CaseRow[]).map((r) => this.toCase(r));
+  }
+
+  async unalertedWaiting(limit: number): Promise<Case[]> {
+    checkLimit(limit);
+    return (this.sql.unalertedWaiting.all(limit) as CaseRow[]).map((r) => this.toCase(r));
+  }
+
+  async addMessage(m: Omit<CaseMessage, 'id'>): Promise<CaseMessage> {
+    const row = this.addMessageTx.immediate({
+      caseId: m.caseId,
+      author: m.author,
+      userId: m.userId,
+      text: this.cipher.encrypt(m.text),
+      locale: m.locale,
+      sourceId: m.sourceId,
+      delivery: m.delivery,
+      deliveryError: m.deliveryError,
+      createdAt: m.createdAt,
+    });
+    return this.toMessage(row);
+  }
+
+  async listMessages(caseId: string): Promise<CaseMessage[]> {
+    return (this.sql.listMessages.all(caseId) as MessageRow[]).map((r) => this.toMessage(r));
+  }
+
+  async setDelivery(messageId: number, state: 'pending' | 'delivered' | 'failed', error: string | null): Promise<void> {
+    this.sql.setDelivery.run(state, error, messageId);
+  }
+
+  async undelivered(limit: number): Promise<CaseMessage[]> {
+    checkLimit(limit);
+    return (this.sql.undelivered.all(limit) as MessageRow[]).map((r) => this.toMessage(r));
+  }
+
+  async addNote(n: Omit<CaseNote, 'id'>): Promise<CaseNote> {
+    const text = this.cipher.encrypt(n.text);
+    this.requireCase(n.caseId);
+    const { lastInsertRowid } = this.sql.insertNote.run(n.caseId, n.userId, text, n.createdAt);
+    return this.toNote(this.sql.getNote.get(lastInsertRowid) as NoteRow);
+  }
+
+  async listNotes(caseId: string): Promise<CaseNote[]> {
+    return (this.sql.listNotes.all(caseId) as NoteRow[]).map((r) => this.toNote(r));
+  }
+
+  async addTransfer(t: Omit<CaseTransfer, 'id'>): Promise<CaseTransfer> {
+    const note = this.cipher.encrypt(t.note);
+    this.requireCase(t.caseId);
+    const { lastInsertRowid } = this.sql.insertTransfer.run(t.caseId, t.from, t.to, t.userId, note, t.at);
+    return this.toTransfer(this.sql.getTransfer.get(lastInsertRowid) as TransferRow);
+  }
+
+  async listTransfers(caseId: string): Promise<CaseTransfer[]> {
+    return (this.sql.listTransfers.all(caseId) as TransferRow[]).map((r) => this.toTransfer(r));
+  }
+
+  async audit(entry: Omit<AuditEntry, 'id'>): Promise<AuditEntry> {
+    const detail = toJson(entry.detail, 'detail');
+    const { lastInsertRowid } = this.sql.insertAudit.run(entry.at, entry.userId, entry.action, entry.caseId, detail);
+    return toAudit(this.sql.getAudit.get(lastInsertRowid) as AuditRow);
+  }
+
+  async listAudit(limit: number, before?: number): Promise<AuditEntry[]> {
+    checkLimit(limit);
+    const rows = before === undefined ? this.sql.listAudit.all(limit) : this.sql.listAuditBefore.all(before, limit);
+    return (rows as AuditRow[]).map(toAudit);
+  }
+
+  async deleteUserCases(channel: string, userId: string): Promise<string[]> {
+    return this.deleteUserCasesTx.immediate(channel, userId);
+  }
+
+  /** Releases nothing: the connection is the SqliteStore's, which closes it after this. */
+  async close(): Promise<void> {}
+
+  /** A clear refusal before the foreign key's bare "constraint failed", and for every store alike. */
+  private requireCase(caseId: string): void {
+    if (this.sql.caseExists.get(caseId) === undefined) throw new Error('no such case');
+  }
+
+  private statement(sql: string): Statement {
+    let s = this.shaped.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.shaped.set(sql, s);
+    }
+    return s;
+  }
+
+  private toCase(r: CaseRow): Case {
+    const country: Case['country'] = {};
+    if (r.country_current !== null) country.current = r.country_current;
+    if (r.country_origin !== null) country.origin = r.country_origin;
+    return {
+      id: r.id,
+      organisationId: r.organisation_id,
+      category: r.category,
+      priority: r.priority,
+      status: r.status,
+      ref: { channel: r.channel, conversationId: r.conversation_id, userId: r.user_id },
+      conversationKey: r.conversation_key,
+      locale: r.locale,
+      country,
+      consent: {
+        version: r.consent_version,
+        locale: r.consent_locale,
+        text: this.cipher.decrypt(r.consent_text),
+        at: r.consent_at,
+      },
+      tracing:
+        r.tracing === null
+          ? null
+          : fromJson(this.cipher.decrypt(r.tracing), { table: 'cases', column: 'tracing', row: `case ${r.id}` }),
+      assignedTo: r.assigned_to,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+      lastPersonMessageAt: r.last_person_message_at,
+      closedAt: r.closed_at,
+      closedBy: r.closed_by,
+      alertedAt: r.alerted_at,
+    };
+  }
+
+  private toMessage(r: MessageRow): CaseMessage {
+    return {
+      id: r.id,
+      caseId: r.case_id,
+      author: r.author,
+      userId: r.user_id,
+      text: this.cipher.decrypt(r.text),
+      locale: r.locale,
+      sourceId: r.source_id,
+      delivery: r.delivery,
+      deliveryError: r.delivery_error,
+      createdAt: r.created_at,
+    };
+  }
+
+  private toNote(r: NoteRow): CaseNote {
+    return { id: r.id, caseId: r.case_id, userId: r.user_id, text: this.cipher.decrypt(r.text), createdAt: r.created_at };
+  }
+
+  private toTransfer(r: TransferRow): CaseTransfer {
+    return {
+      id: r.id,
+      caseId: r.case_id,
+      from: r.from_organisation,
+      to: r.to_organisation,
+      userId: r.user_id,
+      note: this.cipher.decrypt(r.note),
+      at: r.at,
+    };
+  }
+}
+
+/**
+ * The columns of the fields given (a field set to undefined is left out, as
+ * if absent), with their values put in `params` under a prefixed name.
+ */
+function columnsOf(
+  fields: object,
+  columns: Record<string, string>,
+  prefix: string,
+  params: Record<string, SqlValue>,
+): [column: string, name: string][] {
+  return Object.entries(fields)
+    .filter(([, value]) => value !== undefined)
+    .map(([field, value]) => {
+      const column = columns[field];
+      if (column === undefined) throw new TypeError(`a case's ${field} cannot be changed or expected`);
+      params[`${prefix}_${field}`] = value as SqlValue;
+      return [column, `${prefix}_${field}`];
+    });
+}
+
+function toOrganisation(r: OrganisationRow): Organisation {
+  const row = `organisation ${r.id}`;
+  return {
+    id: r.id,
+    name: r.name,
+    languages: fromJson(r.languages, { table: 'organisations', column: 'languages', row }) as string[],
+    countries: fromJson(r.countries, { table: 'organisations', column: 'countries', row }) as string[],
+    expectedResponseMinutes: r.expected_response_minutes,
+    alertTarget:
+      r.alert_target === null
+        ? null
+        : (fromJson(r.alert_target, { table: 'organisations', column: 'alert_target', row }) as AlertTarget),
+    createdAt: r.created_at,
+  };
+}
+
+function toUser(r: UserRow): StaffUser {
+  return {
+    id: r.id,
+    email: r.email,
+    name: r.name,
+    role: r.role,
+    organisationId: r.organisation_id,
+    passwordHash: r.password_hash,
+    disabled: r.disabled === 1,
+    createdAt: r.created_at,
+  };
+}
+
+function toAudit(r: AuditRow): AuditEntry {
+  return {
+    id: r.id,
+    at: r.at,
+    userId: r.user_id,
+    action: r.action,
+    caseId: r.case_id,
+    detail: fromJson(r.detail, { table: 'audit_log', column: 'detail', row: `id ${r.id}` }) as AuditEntry['detail'],
+  };
+}
+
+/** Every fixed statement, compiled once at open rather than on each call. */
+function prepare(db: Database.Database) {
+  const s = (sql: string): Statement => db.prepare(sql);
+  const userCases = 'SELECT id FROM cases WHERE channel = ? AND user_id = ?';
+  return {
+    saveOrganisation: s(
+      `INSERT INTO organisations (id, name, languages, countries, expected_response_minutes, alert_target, created_at)
+       VALUES (@id, @name, @languages, @countries, @expectedResponseMinutes, @alertTarget, @createdAt)
+       ON CONFLICT (id) DO UPDATE SET
+         name = excluded.name, languages = excluded.languages, countries = excluded.countries,
+         expected_response_minutes = excluded.expected_response_minutes, alert_target = excluded.alert_target,
+         created_at = excluded.created_at`,
+    ),
+    getOrganisation: s('SELECT * FROM organisations WHERE id = ?'),
+    listOrganisations: s('SELECT * FROM organisations'),
+    // A clash on email_key is not handled here: it must fail, not overwrite another user.
+    saveUser: s(
+      `INSERT INTO staff_users (id, email, email_key, name, role, organisation_id, password_hash, disabled, created_at)
+       VALUES (@id, @email, @emailKey, @name, @role, @organisationId, @passwordHash, @disabled, @createdAt)
+       ON CONFLICT (id) DO UPDATE SET
+         email = excluded.email, email_key = excluded.email_key, name = excluded.name, role = excluded.role,
+         organisation_id = excluded.organisation_id, password_hash = excluded.password_hash,
+         disabled = excluded.disabled, created_at = excluded.created_at`,
+    ),
+    getUser: s('SELECT * FROM staff_users WHERE id = ?'),
+    userByEmail: s('SELECT * FROM staff_users WHERE email_key = ?'),
+    listUsers: s('SELECT * FROM staff_users'),
+    listUsersOf: s('SELECT * FROM staff_users WHERE organisation_id = ?'),
+    createSession: s(
+      'INSERT INTO staff_sessions (id_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
+    ),
+    getSession: s('SELECT * FROM staff_sessions WHERE id_hash = ?'),
+    deleteSession: s('DELETE FROM staff_sessions WHERE id_hash = ?'),
+    deleteSessions: s(
+      `DELETE FROM staff_sessions
+       WHERE (@expiredAt IS NOT NULL AND expires_at <= @expiredAt) OR (@userId IS NOT NULL AND user_id = @userId)`,
+    ),
+    insertCase: s(
+      `INSERT INTO cases (
+         id, organisation_id, category, priority, status, channel, conversation_id, user_id, conversation_key,
+         source_id, locale, country_current, country_origin, consent_version, consent_locale, consent_text,
+         consent_at, tracing, assigned_to, created_at, updated_at, last_person_message_at, closed_at, closed_by,
+         alerted_at)
+       VALUES (
+         @id, @organisationId, @category, @priority, @status, @channel, @conversationId, @userId, @conversationKey,
+         @sourceId, @locale, @countryCurrent, @countryOrigin, @consentVersion, @consentLocale, @consentText,
+         @consentAt, @tracing, @assignedTo, @createdAt, @updatedAt, @lastPersonMessageAt, @closedAt, @closedBy,
+         @alertedAt)`,
+    ),
+    getCase: s('SELECT * FROM cases WHERE id = ?'),
+    caseExists: s('SELECT 1 FROM cases WHERE id = ?'),
+    caseBySource: s('SELECT * FROM cases WHERE conversation_key = ? AND source_id = ?'),
+    // The condition as the partial index states it, so the planner uses that index.
+    openCaseOf: s("SELECT * FROM cases WHERE conversation_key = ? AND status <> 'closed' ORDER BY rowid LIMIT 1"),
+    unalertedWaiting: s(
+      "SELECT * FROM cases WHERE status = 'waiting' AND alerted_at IS NULL ORDER BY created_at, rowid LIMIT ?",
+    ),
+    insertMessage: s(
+      `INSERT INTO case_messages (case_id, author, user_id, text, locale, source_id, delivery, delivery_error, created_at)
+       VALUES (@caseId, @author, @userId, @text, @locale, @sourceId, @delivery, @deliveryError, @createdAt)`,
+    ),
+    getMessage: s('SELECT * FROM case_messages WHERE id = ?'),
+    messageBySource: s('SELECT * FROM case_messages WHERE case_id = ? AND source_id = ?'),
+    listMessages: s('SELECT * FROM case_messages WHERE case_id = ? ORDER BY id'),
+    setDelivery: s('UPDATE case_messages SET delivery = ?, delivery_error = ? WHERE id = ?'),
+    undelivered: s(
+      "SELECT * FROM case_messages WHERE author = 'caseworker' AND delivery IN ('pending', 'failed') ORDER BY id LIMIT ?",
+    ),
+    insertNote: s('INSERT INTO case_notes (case_id, user_id, text, created_at) VALUES (?, ?, ?, ?)'),
+    getNote: s('SELECT * FROM case_notes WHERE id = ?'),
+    listNotes: s('SELECT * FROM case_notes WHERE case_id = ? ORDER BY id'),
+    insertTransfer: s(
+      `INSERT INTO case_transfers (case_id, from_organisation, to_organisation, user_id, note, at)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    ),
+    getTransfer: s('SELECT * FROM case_transfers WHERE id = ?'),
+    listTransfers: s('SELECT * FROM case_transfers WHERE case_id = ? ORDER BY id'),
+    insertAudit: s('INSERT INTO audit_log (at, user_id, action, case_id, detail) VALUES (?, ?, ?, ?, ?)'),
+    getAudit: s('SELECT * FROM audit_log WHERE id = ?'),
+    listAudit: s('SELECT * FROM audit_log ORDER BY id DESC LIMIT ?'),
+    listAuditBefore: s('SELECT * FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?'),
+    userCaseIds: db.prepare(`${userCases} ORDER BY rowid`).pluck(),
+    deleteUserMessages: s(`DELETE FROM case_messages WHERE case_id IN (${userCases})`),
+    deleteUserNotes: s(`DELETE FROM case_notes WHERE case_id IN (${userCases})`),
+    deleteUserTransfers: s(`DELETE FROM case_transfers WHERE case_id IN (${userCases})`),
+    deleteUserCases: s('DELETE FROM cases WHERE channel = ? AND user_id = ?'),
+  };
+}

@@ -1,0 +1,145 @@
+import { ConversationGoneError } from '../../src/conversation/engine';
+import type { OutboxEntry } from '../../src/store/store';
+import { createTestBot, english, keysOf, type TestBot } from '../support';
+
+/** A conversation that has started (so there is something to write to), with nothing delivered yet. */
+async function started(): Promise<TestBot> {
+  const bot = createTestBot();
+  await bot.send('hi');
+  bot.channel.deliveries.length = 0;
+  return bot;
+}
+
+const sayHelp = (turn: { say: (o: { key: string }) => void }) => turn.say({ key: 'common:help' });
+
+describe('engine.write', () => {
+  it('says something to a conversation unprompted, through the outbox, and delivers it', async () => {
+    const bot = await started();
+    const result = await bot.engine.write(bot.ref, 'case:1:reply:a', sayHelp);
+    expect(result).toMatchObject({ status: 'processed', delivered: true });
+    expect(keysOf(bot.channel.messages)).toEqual(['common:help']);
+    const outbox = await bot.store.outboxSince(bot.key, 0, 100);
+    expect(outbox.at(-1)).toMatchObject({ messageId: 'case:1:reply:a', deliveredAt: expect.any(Number) });
+  });
+
+  it('writes once however often the same source id comes', async () => {
+    const bot = await started();
+    const rev = await bot.rev();
+    await bot.engine.write(bot.ref, 'case:1:reply:a', sayHelp);
+    const again = await bot.engine.write(bot.ref, 'case:1:reply:a', sayHelp);
+    expect(again).toMatchObject({ status: 'duplicate', delivered: true });
+    expect(again.replies.map((r) => r.text)).toEqual([english('common:help')]);
+    expect(bot.channel.messages).toHaveLength(1);
+    expect(await bot.rev()).toBe(rev + 1);
+  });
+
+  it('saves what the act changes in the record, in the same commit', async () => {
+    const bot = await started();
+    await bot.engine.write(bot.ref, 'w1', (turn) => {
+      turn.record.caseId = 'case-7';
+    });
+    expect((await bot.record())?.caseId).toBe('case-7');
+    expect(bot.channel.messages).toEqual([]);
+  });
+
+  it('writes nothing when the act throws', async () => {
+    const bot = await started();
+    const rev = await bot.rev();
+    await expect(
+      bot.engine.write(bot.ref, 'w1', (turn) => {
+        turn.say({ key: 'common:help' });
+        throw new Error('changed my mind');
+      }),
+    ).rejects.toThrow('changed my mind');
+    expect(await bot.rev()).toBe(rev);
+    expect(bot.channel.messages).toEqual([]);
+    // The source id was not used up.
+    expect(await bot.engine.write(bot.ref, 'w1', sayHelp)).toMatchObject({ status: 'processed' });
+  });
+
+  it('refuses a conversation that is gone, writing nothing', async () => {
+    const bot = await started();
+    await bot.send('delete my data');
+    await bot.press('data.erase.confirm');
+    await expect(bot.engine.write(bot.ref, 'w1', sayHelp)).rejects.toBeInstanceOf(ConversationGoneError);
+    expect(await bot.record()).toBeNull();
+    expect(await bot.store.repliesTo(bot.ref.channel, 'w1')).toBeNull();
+  });
+
+  it('refuses a channel this instance does not serve', async () => {
+    const bot = await started();
+    await expect(bot.engine.write({ ...bot.ref, channel: 'fax' }, 'w1', sayHelp)).rejects.toThrow(/not served/);
+  });
+
+  it('reports a failed delivery and leaves the replies in the outbox', async () => {
+    const bot = await started();
+    const reports: [string[], { ok: boolean; error?: string }][] = [];
+    bot.engine.onDelivery((entries, outcome) => reports.push([entries.map((e) => e.messageId), outcome]));
+    jest.spyOn(bot.channel, 'send').mockRejectedValueOnce(new Error('network down'));
+    const result = await bot.engine.write(bot.ref, 'w1', sayHelp);
+    expect(result).toMatchObject({ status: 'processed', delivered: false, error: 'network down' });
+    expect(reports).toEqual([[['w1'], { ok: false, error: 'network down' }]]);
+    expect((await bot.store.pendingOutbox(10)).map((e) => e.messageId)).toEqual(['w1']);
+    // Asked again, the write says what it did and that it is not delivered yet.
+    expect(await bot.engine.write(bot.ref, 'w1', sayHelp)).toMatchObject({ status: 'duplicate', delivered: false });
+  });
+});
+
+describe('engine.redeliver', () => {
+  it('sends what failed, oldest first and in one go per conversation, and reports it', async () => {
+    const bot = await started();
+    const send = jest.spyOn(bot.channel, 'send');
+    send.mockRejectedValueOnce(new Error('down')).mockRejectedValueOnce(new Error('down'));
+    await bot.engine.write(bot.ref, 'w1', (turn) => turn.say({ key: 'common:help' }));
+    await bot.engine.write(bot.ref, 'w2', (turn) => turn.say({ key: 'common:stopped' }));
+    expect(bot.channel.messages).toEqual([]);
+    const reports: string[][] = [];
+    bot.engine.onDelivery((entries, outcome) => {
+      if (outcome.ok) reports.push(entries.map((e) => e.messageId));
+    });
+
+    expect(await bot.engine.redeliver()).toEqual({ delivered: 2, failed: 0 });
+    expect(keysOf(bot.channel.messages)).toEqual(['common:help', 'common:stopped']);
+    expect(bot.channel.deliveries).toHaveLength(1);
+    expect(reports).toEqual([['w1', 'w2']]);
+    expect(await bot.store.pendingOutbox(10)).toEqual([]);
+    expect(await bot.engine.redeliver()).toEqual({ delivered: 0, failed: 0 });
+  });
+
+  it('keeps them for the next round when the channel fails again, and nothing overtakes them', async () => {
+    const bot = await started();
+    const send = jest.spyOn(bot.channel, 'send');
+    send.mockRejectedValueOnce(new Error('down'));
+    await bot.engine.write(bot.ref, 'w1', sayHelp);
+    send.mockRejectedValueOnce(new Error('still down'));
+    expect(await bot.engine.redeliver()).toEqual({ delivered: 0, failed: 1 });
+    expect((await bot.store.pendingOutbox(10)).map((e) => e.messageId)).toEqual(['w1']);
+    expect(await bot.engine.redeliver()).toEqual({ delivered: 1, failed: 0 });
+    expect(keysOf(bot.channel.messages)).toEqual(['common:help']);
+  });
+
+  it('never sends twice what was delivered while it waited for the conversation', async () => {
+    const bot = await started();
+    const send = jest.spyOn(bot.channel, 'send');
+    send.mockRejectedValueOnce(new Error('down'));
+    await bot.engine.write(bot.ref, 'w1', sayHelp);
+    const stale: OutboxEntry[] = await bot.store.pendingOutbox(10);
+    await bot.engine.redeliver();
+    expect(bot.channel.messages).toHaveLength(1);
+    // As if the list had been read just before another delivery of the same rows.
+    jest.spyOn(bot.store, 'pendingOutbox').mockResolvedValueOnce(stale);
+    expect(await bot.engine.redeliver()).toEqual({ delivered: 0, failed: 0 });
+    expect(bot.channel.messages).toHaveLength(1);
+  });
+
+  it('has nothing to send for a conversation erased since', async () => {
+    const bot = await started();
+    jest.spyOn(bot.channel, 'send').mockRejectedValueOnce(new Error('down'));
+    await bot.engine.write(bot.ref, 'w1', sayHelp);
+    await bot.send('delete my data');
+    await bot.press('data.erase.confirm');
+    bot.channel.deliveries.length = 0;
+    expect(await bot.engine.redeliver()).toEqual({ delivered: 0, failed: 0 });
+    expect(bot.channel.messages).toEqual([]);
+  });
+});
