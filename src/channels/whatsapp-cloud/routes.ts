@@ -15,6 +15,12 @@ export interface WhatsAppCloudRouteDeps extends WebhookDeps {
 
 /** What Meta sends as `hub.challenge` (a number in practice): echoed back, so kept to safe characters. */
 const CHALLENGE = /^[A-Za-z0-9._-]{1,256}$/;
+/**
+ * Meta batches several messages and statuses into one webhook request, up to
+ * 3 MB, and resends a refused one for days: this route takes that much, while
+ * the rest of the server keeps HTTP_BODY_LIMIT.
+ */
+export const WEBHOOK_BODY_LIMIT = 3 * 1024 * 1024;
 /** Issues shown in a 400: enough to find the fault, short enough to read. */
 const MAX_ISSUES = 10;
 
@@ -38,7 +44,7 @@ export function whatsappCloudRoutes(deps: WhatsAppCloudRouteDeps): FastifyPlugin
   const processor = new WebhookProcessor(deps);
   return async (app) => {
     const parseJson = app.getDefaultJsonParser('error', 'error');
-    // In this plugin's scope only: bodies of any type arrive as bytes, within the server's size limit.
+    // In this plugin's scope only: bodies of any type arrive as bytes, within WEBHOOK_BODY_LIMIT.
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
@@ -56,7 +62,7 @@ export function whatsappCloudRoutes(deps: WhatsAppCloudRouteDeps): FastifyPlugin
       return reply.status(200).type('text/plain; charset=utf-8').send(challenge);
     });
 
-    app.post(WEBHOOK_PATH, async (request, reply) => {
+    app.post(WEBHOOK_PATH, { bodyLimit: WEBHOOK_BODY_LIMIT }, async (request, reply) => {
       const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       if (!validSignature(raw, request.headers[SIGNATURE_HEADER], deps.appSecret)) {
         request.log.warn({ event: 'whatsapp-cloud-webhook-refused' });

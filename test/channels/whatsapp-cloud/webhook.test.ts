@@ -3,6 +3,7 @@ import { english } from '../../support';
 import { GRAPH_ERRORS, GRAPH_VERSION } from './fake-graph-api';
 import { SETTINGS, shown, startCloud, type CloudHarness } from './harness';
 import { WABA_ID, buttonReply, image, listReply, payload, signature, text, type Sender } from './payloads';
+import { WEBHOOK_BODY_LIMIT } from '../../../src/channels/whatsapp-cloud/routes';
 
 /** A Qatari number: its calling code names no language of the bot, so the bot speaks English. */
 const SITA: Sender = { waId: '97455512345', name: 'Sita Kumari' };
@@ -175,11 +176,17 @@ describe('with the app running', () => {
       expect(h.graph.calls).toEqual([]);
     });
 
-    test('a body over the server limit (HTTP_BODY_LIMIT) is refused with 413 before anything reads it', async () => {
-      const raw = JSON.stringify({ object: 'whatsapp_business_account', entry: [], padding: 'x'.repeat(70_000) });
+    test('a body over the webhook limit (3 MB, as Meta batches) is refused with 413 before anything reads it', async () => {
+      const raw = JSON.stringify({ object: 'whatsapp_business_account', entry: [], padding: 'x'.repeat(WEBHOOK_BODY_LIMIT) });
       const res = await h.post(raw, { signature: signature(raw, SETTINGS.appSecret) });
       expect(res.status).toBe(413);
       expect(res.body).toMatchObject({ error: { code: 'too_large' } });
+    });
+
+    test('a batch larger than the server limit (HTTP_BODY_LIMIT) but within 3 MB is read and answered', async () => {
+      const raw = JSON.stringify({ object: 'whatsapp_business_account', entry: [], padding: 'x'.repeat(200_000) });
+      const res = await h.post(raw, { signature: signature(raw, SETTINGS.appSecret) });
+      expect(res.status).toBe(200);
     });
 
     test('a payload that fails the schema says where', async () => {
