@@ -28,10 +28,10 @@ module.exports = {
       name: 'conversation-not-to-edges',
       severity: 'error',
       comment:
-        'The conversation core is channel-agnostic: no channels, HTTP, composition root or concrete stores (only the port src/store/store.ts).',
+        'The conversation core is channel-agnostic: no channels, HTTP, composition root, concrete stores (only the port src/store/store.ts), queue workers (src/outbox) or metrics (src/observability).',
       from: { path: '^src/conversation/', pathNot: TESTS },
       to: {
-        path: ['^src/channels/', '^src/http/', '^src/(app|main)[.]ts$', '^src/store/', '^src/handoff/'],
+        path: ['^src/channels/', '^src/http/', '^src/(app|main)[.]ts$', '^src/store/', '^src/handoff/', '^src/outbox/', '^src/observability/'],
         pathNot: STORE_PORT,
       },
     },

@@ -11,14 +11,19 @@
  */
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { ConfigError, dataKeyProblems, loadConfig, sqlitePath, type Config } from '../src/config/env';
+import { ConfigError, dataKeyProblems, loadConfig, postgresUrl, sqlitePath, type Config } from '../src/config/env';
 import { loadLocaleStatus } from '../src/conversation/i18n';
 import { silentLogger } from '../src/conversation/logger';
-import { AesGcmCipher, PlaintextCipher, parseKey } from '../src/handoff/cipher';
+import { AesGcmCipher, PlaintextCipher, parseKey, type Cipher } from '../src/handoff/cipher';
 import { HandoffService } from '../src/handoff/handoff';
 import { HandoffError } from '../src/handoff/service';
 import { StaffEmail, StaffName, StaffPassword, createStaffUser } from '../src/handoff/staff';
+import type { HandoffStore } from '../src/handoff/store';
 import { SqliteHandoffStore } from '../src/store/handoff-sqlite';
+import { migratePostgres } from '../src/store/postgres/migrate';
+import { openPostgres } from '../src/store/postgres/pool';
+import { PostgresHandoffStore } from '../src/store/postgres/postgres-handoff-store';
+import { PostgresStore } from '../src/store/postgres/postgres-store';
 import { SqliteStore } from '../src/store/sqlite';
 
 const USAGE = `usage: npm run admin:create [-- --email <email> --name <name>]
@@ -149,7 +154,9 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
     config = loadConfig(env);
     const keyProblems = dataKeyProblems(config);
     if (keyProblems.length > 0) throw new ConfigError(keyProblems);
-    if (sqlitePath(config) === null) throw new UsageError('DATABASE_URL is memory:, which keeps nothing: the admin would vanish at once');
+    if (sqlitePath(config) === null && postgresUrl(config) === null) {
+      throw new UsageError('DATABASE_URL is memory:, which keeps nothing: the admin would vanish at once');
+    }
     input = check(await gather(args, env));
   } catch (err) {
     if (err instanceof UsageError || err instanceof ConfigError) {
@@ -161,8 +168,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
   }
 
   const cipher = config.DATA_ENCRYPTION_KEY === undefined ? new PlaintextCipher() : new AesGcmCipher(parseKey(config.DATA_ENCRYPTION_KEY));
-  const sqlite = new SqliteStore(sqlitePath(config)!);
-  const store = new SqliteHandoffStore(sqlite.database, cipher);
+  const { store, closeDatabase } = await openHandoffStore(config, cipher);
   try {
     const now = Date.now();
     const before = (await store.listOrganisations()).length;
@@ -194,8 +200,26 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
     throw err;
   } finally {
     await store.close();
-    await sqlite.close();
+    await closeDatabase();
   }
+}
+
+/** The server's database, as the server picks it; PostgreSQL is migrated first, as the server would. */
+async function openHandoffStore(config: Config, cipher: Cipher): Promise<{ store: HandoffStore; closeDatabase: () => Promise<void> }> {
+  const url = postgresUrl(config);
+  if (url === null) {
+    const sqlite = new SqliteStore(sqlitePath(config)!);
+    return { store: new SqliteHandoffStore(sqlite.database, cipher), closeDatabase: () => sqlite.close() };
+  }
+  const db = openPostgres({ url, schema: config.DATABASE_SCHEMA, poolSize: 2 });
+  const owner = new PostgresStore(db);
+  try {
+    await migratePostgres(db);
+  } catch (err) {
+    await owner.close();
+    throw err;
+  }
+  return { store: new PostgresHandoffStore(db, cipher), closeDatabase: () => owner.close() };
 }
 
 if (require.main === module) {

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { createFlows } from '../flows';
 import { webchatChannel } from './channels/webchat/channel';
@@ -18,21 +19,50 @@ import { WhatsAppCloudChannel } from './channels/whatsapp-cloud/channel';
 import { GraphClient } from './channels/whatsapp-cloud/graph-client';
 import { whatsappCloudRoutes } from './channels/whatsapp-cloud/routes';
 import { templateLanguage } from './channels/whatsapp-cloud/template-language';
-import { ConfigError, dataKeyProblems, sqlitePath, teamsEnabled, whatsappCloudSettings, type Config } from './config/env';
+import {
+  ConfigError,
+  dataKeyProblems,
+  postgresUrl,
+  sqlitePath,
+  teamsEnabled,
+  whatsappCloudSettings,
+  type Config,
+} from './config/env';
 import { AesGcmCipher, PlaintextCipher, parseKey, type Cipher } from './handoff/cipher';
 import type { ChannelPort } from './conversation/channel';
 import { errorFields } from './conversation/logger';
 import { Engine } from './conversation/engine';
+import type { ChannelPacing } from './conversation/delivery/deliverer';
+import type { Outbox } from './conversation/delivery/outbox';
+import type { Pace } from './conversation/delivery/pacer';
+import { PollingOutbox } from './conversation/delivery/polling';
+import { DEFAULT_RETRY, checkRetryPolicy } from './conversation/delivery/retry';
+import { createMetrics, type Metrics } from './observability/metrics';
+import { opsRoutes } from './observability/routes';
+import { BullmqOutbox } from './outbox/bullmq-outbox';
+import { RedisPacer } from './outbox/redis-pacer';
 import { FlowRegistry, FlowRunner } from './conversation/flows';
 import { Translator, loadLocaleResources, loadLocaleStatus } from './conversation/i18n';
-import { MemoryLock } from './conversation/lock';
+import { MemoryLock, type KeyedLock } from './conversation/lock';
+import { MemoryRateLimiter } from './conversation/rate-limit';
 import { flowDeps } from './flow-deps';
+import { RetentionJob } from './retention/job';
 import { buildHttpServer } from './http/server';
 import { MemoryStore } from './store/memory';
 import { SqliteStore } from './store/sqlite';
 import type { Store } from './store/store';
 import { MemoryHandoffStore } from './store/handoff-memory';
 import { SqliteHandoffStore } from './store/handoff-sqlite';
+import { migratePostgres } from './store/postgres/migrate';
+import { openPostgres } from './store/postgres/pool';
+import { PostgresHandoffStore } from './store/postgres/postgres-handoff-store';
+import { PostgresStore } from './store/postgres/postgres-store';
+import { connectRedis } from './store/redis/connection';
+import { RedisDeduper } from './store/redis/dedup';
+import { RedisFailureLimiter } from './store/redis/failure-limiter';
+import { RedisKeys } from './store/redis/keys';
+import { RedisLock } from './store/redis/lock';
+import { RedisRateLimiter } from './store/redis/rate-limiter';
 import type { HandoffStore } from './handoff/store';
 import { AlertMonitor } from './handoff/alerts';
 import { alertSender, type TeamsPoster } from './handoff/alert-sender';
@@ -53,8 +83,8 @@ export interface AppOptions {
   whatsappWeb?: WhatsAppWebOverrides;
   /** The time (ms since the epoch) for the engine and the WhatsApp Cloud window; tests move it. */
   clock?: () => number;
-  /** How often replies a channel did not take are sent again, in ms (default 15 s); tests shorten it. */
-  redeliverEveryMs?: number;
+  /** Without Redis: how often the outbox looks for replies due again, in ms (default 1 s); tests shorten it. */
+  outboxPollMs?: number;
 }
 
 export interface App {
@@ -65,12 +95,22 @@ export interface App {
   handoffStore: HandoffStore;
   /** Raises time-limit alerts on cases left waiting; runs between listen() and close(). */
   alerts: AlertMonitor;
+  /** Deletes closed cases and idle conversations older than RETENTION_DAYS; runs at listen() and daily until close(). */
+  retention: RetentionJob;
   /** The handoff to caseworkers: the console's service, and the person's side in the engine. */
   handoff: HandoffService;
   /** The channels the engine sends through, e.g. to write to a conversation unprompted. */
   channels: readonly ChannelPort[];
   http: FastifyInstance | null;
+  /** Delivers the replies saved in the outbox: BullMQ with Redis, else polling the database. */
+  outbox: Outbox;
+  /** The Prometheus metrics served at GET /metrics. */
+  metrics: Metrics;
+  /** The Redis connection shared by the lock, de-duplication and limits (REDIS_URL); null without. */
+  redis: Redis | null;
   log: pino.Logger;
+  /** Prepares the database (PostgreSQL's migrations); listen() does it first, the terminal chat calls it itself. */
+  ready(): Promise<void>;
   /** Starts listening; resolves to the base URL. */
   listen(): Promise<string>;
   /** Stops taking requests, then closes the store. Safe to call twice. */
@@ -78,6 +118,11 @@ export interface App {
 }
 
 const ROOT = join(__dirname, '..');
+
+/** A channel's word in /readyz: `ok`, or the state WhatsApp Web is in instead (`qr`, `disconnected`…). */
+function readyOrState(state: string): string {
+  return state === 'ready' ? 'ok' : state;
+}
 
 /**
  * The composition root: the one place that picks implementations (store,
@@ -89,12 +134,45 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const cipher: Cipher =
     config.DATA_ENCRYPTION_KEY === undefined ? new PlaintextCipher() : new AesGcmCipher(parseKey(config.DATA_ENCRYPTION_KEY));
   const log = pino({ level: config.LOG_LEVEL, base: { app: 'virtual-volunteer' } }, options.logDestination);
+  const pgUrl = postgresUrl(config);
+  // PostgreSQL (several instances): one pool for every table, migrated by ready() before first use.
+  const postgres =
+    pgUrl === null
+      ? null
+      : openPostgres({
+          url: pgUrl,
+          schema: config.DATABASE_SCHEMA,
+          poolSize: config.DATABASE_POOL_SIZE,
+          onIdleError: (err) => log.warn({ event: 'postgres-connection-lost', ...errorFields(err) }),
+        });
   const path = sqlitePath(config);
   const sqlite = path === null ? null : new SqliteStore(path);
-  const store: Store = sqlite ?? new MemoryStore();
-  // Cases live in the conversations' file, on its connection: closed before the store, which closes that.
-  const handoffStore: HandoffStore =
-    sqlite === null ? new MemoryHandoffStore(cipher) : new SqliteHandoffStore(sqlite.database, cipher);
+  const store: Store = postgres ? new PostgresStore(postgres) : (sqlite ?? new MemoryStore());
+  // Cases live with the conversations, on their connection or pool: closed before the store, which closes that.
+  const handoffStore: HandoffStore = postgres
+    ? new PostgresHandoffStore(postgres, cipher)
+    : sqlite === null
+      ? new MemoryHandoffStore(cipher)
+      : new SqliteHandoffStore(sqlite.database, cipher);
+  // SQLite migrates as it opens; PostgreSQL here, once. A failure (the database not up yet) is tried again on the next call.
+  let readying: Promise<void> | null = null;
+  const ready = (): Promise<void> => {
+    readying ??= (async () => {
+      if (!postgres) return;
+      const report = await migratePostgres(postgres);
+      log.info({ event: 'postgres-schema', schema: postgres.schema, from: report.from, to: report.to, applied: report.applied.length });
+    })().catch((err: unknown) => {
+      readying = null;
+      throw err;
+    });
+    return readying;
+  };
+  // Several instances share, through Redis, what one instance keeps in memory.
+  const redis = config.REDIS_URL === undefined ? null : connectRedis(config.REDIS_URL, log.child({ component: 'redis' }));
+  const redisKeys = new RedisKeys(config.REDIS_KEY_PREFIX);
+  const lock: KeyedLock = redis
+    ? new RedisLock(redis, { keys: redisKeys, leaseMs: config.REDIS_LOCK_LEASE_MS, local: new MemoryLock(), log: log.child({ component: 'lock' }) })
+    : new MemoryLock();
   const channels = [...(config.WEBCHAT_ENABLED ? [webchatChannel] : []), ...(options.channels ?? [])];
   // Teams: on with TEAMS_ENABLED, or else when an app id is set; without one, activities are not authenticated.
   const teamsLog = log.child({ channel: 'teams' });
@@ -170,12 +248,49 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     events: handoffEvents,
     clock: options.clock,
   });
+  // Platforms' sending limits (0 in a setting: none). Telegram also limits each chat; a burst of 3 covers one turn's replies.
+  const overall: Record<string, Pace> = {};
+  const paceOf = (perSecond: number, burst: number): Pace | undefined => (perSecond > 0 ? { perSecond, burst } : undefined);
+  for (const [name, perSecond] of [
+    ['telegram', config.TELEGRAM_MAX_PER_SECOND],
+    ['whatsapp-cloud', config.WHATSAPP_CLOUD_MAX_PER_SECOND],
+    ['teams', config.TEAMS_MAX_PER_SECOND],
+  ] as const) {
+    // No burst: never more than the rate in any one second.
+    const pace = paceOf(perSecond, 1);
+    if (pace) overall[name] = pace;
+  }
+  const telegramChat = paceOf(config.TELEGRAM_CHAT_MAX_PER_SECOND, 3);
+  const perChat: Record<string, Pace> = telegramChat ? { telegram: telegramChat } : {};
+  // BullMQ needs Redis and a server (the terminal chat delivers in its own process).
+  const queued = redis !== null && options.http !== false;
+  // With BullMQ, each queue's limiter keeps the overall rate; the per-chat slots are shared in Redis.
+  const pacing: Record<string, ChannelPacing> = {};
+  for (const name of new Set([...Object.keys(overall), ...Object.keys(perChat)])) {
+    pacing[name] = {
+      ...(!queued && overall[name] ? { overall: overall[name] } : {}),
+      ...(perChat[name] ? { perConversation: perChat[name] } : {}),
+    };
+  }
+  const messageRate = {
+    burst: config.USER_RATE_LIMIT,
+    perWindow: config.USER_RATE_LIMIT,
+    windowMs: config.USER_RATE_LIMIT_WINDOW_SECONDS * 1000,
+  };
   const engine = new Engine({
     store,
-    lock: new MemoryLock(),
+    lock,
+    dedup: redis ? new RedisDeduper(redis, { keys: redisKeys, clock: options.clock }) : undefined,
     flows,
     // After the SOS step: an open case takes the person's messages; offers of a person ask consent first.
     before: [handoffStep({ handoff, flows: new FlowRunner(flows), countries: deps.countries })],
+    // One bucket per conversation: a flood is slowed without slowing anyone else.
+    rateLimiter:
+      config.USER_RATE_LIMIT === 0
+        ? undefined
+        : redis
+          ? new RedisRateLimiter(redis, redisKeys, messageRate)
+          : new MemoryRateLimiter(messageRate),
     // "Delete my data" takes the person's cases with it.
     onErase: async (channel, userId) => {
       await handoff.erasePerson(channel, userId);
@@ -185,28 +300,58 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     channels,
     log,
     clock: options.clock,
+    // The outbox: each reply saved in the turn's commit, then sent by a worker, once, in order, within the channel's limits.
+    delivery: {
+      retry: checkRetryPolicy({ ...DEFAULT_RETRY, maxAttempts: config.OUTBOX_MAX_ATTEMPTS }),
+      leaseMs: config.OUTBOX_LEASE_MS,
+      pacing,
+      ...(queued && redis ? { pacer: new RedisPacer(redis, config.REDIS_KEY_PREFIX) } : {}),
+    },
+    outbox: (deliverer) =>
+      queued && config.REDIS_URL !== undefined
+        ? new BullmqOutbox(deliverer, {
+            redisUrl: config.REDIS_URL,
+            prefix: `${config.REDIS_KEY_PREFIX}bull`,
+            log: log.child({ component: 'outbox' }),
+            inline: channels.map((c) => c.name).filter((name) => overall[name] === undefined),
+            limits: overall,
+          })
+        : new PollingOutbox(deliverer, { log: log.child({ component: 'outbox' }), pollMs: options.outboxPollMs }),
   });
   // The engine and the handoff reference each other: the service writes to people through the engine.
   handoff.connect(engine);
   engine.onDelivery((entries, outcome) => {
     handoff.deliveryReported(entries, outcome).catch((err: unknown) => log.error({ event: 'delivery-report-failed', ...errorFields(err) }));
   });
-  // Replies a channel did not take (any channel, a caseworker's too) are sent again, in order.
-  let redelivering: Promise<unknown> | null = null;
-  const redeliverTimer = setInterval(() => {
-    if (redelivering) return;
-    redelivering = engine
-      .redeliver()
-      .catch((err: unknown) => log.error({ event: 'redeliver-failed', ...errorFields(err) }))
-      .finally(() => {
-        redelivering = null;
-      });
-  }, options.redeliverEveryMs ?? 15_000);
-  redeliverTimer.unref();
+  const metrics = createMetrics({ store, handoffStore, channels: channels.map((c) => c.name), log, clock: options.clock });
+  engine.onTurn((turn) => metrics.turn(turn));
+  engine.onDelivery((entries, outcome) => metrics.delivery(entries, outcome));
+  // From the first SIGTERM: /readyz says 503, so a load balancer stops sending traffic here.
+  let stopping = false;
 
   let http: FastifyInstance | null = null;
   if (options.http !== false) {
     http = buildHttpServer({ log, bodyLimit: config.HTTP_BODY_LIMIT });
+    // A request still running when the stop began ends its connection with its answer: a kept-alive
+    // connection would otherwise hold the stop open until the client let go of it.
+    http.addHook('onSend', async (_request, reply) => {
+      if (stopping) void reply.header('connection', 'close');
+    });
+    void http.register(
+      opsRoutes({
+        registry: metrics.registry,
+        metricsToken: config.METRICS_TOKEN,
+        readiness: {
+          database: () => store.ping(),
+          ...(redis ? { redis: () => redis.ping() } : {}),
+          channels: () =>
+            Object.fromEntries(
+              channels.map((c) => [c.name, c === whatsappWeb?.channel ? readyOrState(whatsappWeb.status().state) : 'ok']),
+            ),
+          stopping: () => stopping,
+        },
+      }),
+    );
     if (config.WEBCHAT_ENABLED) void http.register(webchatRoutes({ engine, store }));
     // The caseworker console's page; its API under /console/api.
     void http.register(consolePageRoutes());
@@ -222,6 +367,9 @@ export function createApp(config: Config, options: AppOptions = {}): App {
         bodyLimit: config.HTTP_BODY_LIMIT,
         log,
         clock: options.clock,
+        failureLimiter: redis
+          ? (name, rule) => new RedisFailureLimiter(redis, { keys: redisKeys, name, rule, clock: options.clock ?? Date.now })
+          : undefined,
       }),
     );
     if (teams) {
@@ -305,6 +453,14 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     clock: options.clock,
   });
 
+  const retention = new RetentionJob({
+    store,
+    handoffStore,
+    days: config.RETENTION_DAYS,
+    log: log.child({ component: 'retention' }),
+    clock: options.clock,
+  });
+
   let closed: Promise<void> | null = null;
   return {
     config,
@@ -312,16 +468,25 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     store,
     handoffStore,
     alerts,
+    retention,
     handoff,
     channels,
     http,
+    outbox: engine.outbox,
+    metrics,
+    redis,
     log,
+    ready,
     async listen() {
       if (!http) throw new Error('this app was created without HTTP');
+      await ready();
       const address = await http.listen({ host: config.HOST, port: config.PORT });
       if (config.PUBLIC_URL === undefined) baseUrl = address;
+      // Retries, and replies a stopped or crashed process left behind.
+      engine.outbox.start();
       await handoff.ensureDefaultOrganisation();
       alerts.start();
+      retention.start();
       if (telegramBot && telegramPolling && !telegramBot.isRunning()) {
         // Resolves only when polling stops; a failure to start (a bad token) is logged, not fatal to the rest.
         telegramBot
@@ -341,6 +506,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     },
     close() {
       closed ??= (async () => {
+        stopping = true;
         commandsAbort.abort();
         await commandsDone;
         if (telegramBot?.isRunning()) await telegramBot.stop();
@@ -350,10 +516,13 @@ export function createApp(config: Config, options: AppOptions = {}): App {
         // Webhook work outlives its request (answered first, handled after): let it finish with the store open.
         await cloud?.idle();
         await alerts.stop();
-        clearInterval(redeliverTimer);
-        await redelivering;
+        await retention.stop();
+        // Turns are done: the sends in flight finish, the rest stays saved for the next worker.
+        await engine.outbox.stop();
         await handoffStore.close();
         await store.close();
+        // Last: turns finishing above still take and free locks. A Redis that is down cannot say goodbye.
+        if (redis && redis.status !== 'end') await redis.quit().catch(() => redis.disconnect());
       })();
       return closed;
     },

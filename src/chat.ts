@@ -35,6 +35,8 @@ async function main(): Promise<void> {
     { ...config, LOG_LEVEL: QUIET_LEVELS.includes(config.LOG_LEVEL) ? config.LOG_LEVEL : 'warn' },
     { http: false, channels: [createTerminalChannel(write)], logDestination: pino.destination({ dest: 2, sync: true }) },
   );
+  // No listen() here, which would prepare the database: PostgreSQL's migrations run before the first message.
+  await app.ready();
 
   const rl = createInterface({ input: process.stdin, output: interactive ? process.stdout : undefined, terminal: interactive });
   rl.on('SIGINT', () => rl.close());

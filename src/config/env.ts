@@ -14,6 +14,13 @@ const bool = z
 const printable = (what: string) =>
   z.string().max(2048).regex(/^[\x21-\x7e]+$/, `must be ${what}: printable ASCII without spaces`);
 
+/** A PostgreSQL connection URL, as libpq and node-postgres take it. */
+const POSTGRES_URL = /^postgres(ql)?:\/\//i;
+
+/** Messages a second, 0 for no limit. */
+const rate = (fallback: number) =>
+  z.coerce.number({ message: 'must be a number' }).min(0, 'must be 0 (no limit) or more').max(10_000).default(fallback);
+
 /** A WhatsApp template language code: `en`, `fil`, `en_US`, `pt_BR`. */
 const WHATSAPP_LANGUAGE = /^[a-z]{2,3}(_[A-Z]{2})?$/;
 
@@ -39,15 +46,40 @@ export const ConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number({ message: 'must be a number' }).int().min(0).max(65535).default(3000),
-  /** A SQLite file path (or `sqlite:<path>`), or `memory:` for a store that forgets on exit. */
+  /**
+   * A SQLite file path (or `sqlite:<path>`), `memory:` for a store that forgets on exit,
+   * or a `postgres://` URL for PostgreSQL (several instances).
+   */
   DATABASE_URL: z
     .string()
     .min(1)
     .default('./data/virtual-volunteer.sqlite')
-    .refine((v) => !/^[a-z]+:\/\//i.test(v) || v.startsWith('file://'), {
-      message: 'only a SQLite file path, sqlite:<path> or memory: is supported by this build',
+    .refine((v) => !/^[a-z]+:\/\//i.test(v) || v.startsWith('file://') || POSTGRES_URL.test(v), {
+      message: 'must be a SQLite file path, sqlite:<path>, memory: or a postgres:// (postgresql://) URL',
     }),
+  /** PostgreSQL only: the schema the tables live in, created by the migrations if missing. */
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lowercase PostgreSQL schema name: letters, digits and '_'")
+    .default('public'),
+  /** PostgreSQL only: connections each instance keeps at most. */
+  DATABASE_POOL_SIZE: z.coerce.number({ message: 'must be a number' }).int().min(1).max(200).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * Redis, for running several instances: the per-conversation lock, the fast
+   * de-duplication of channel message ids and the shared rate limits. Unset: one instance, all in memory.
+   */
+  REDIS_URL: z.url({ protocol: /^rediss?$/, message: 'must be a redis:// or rediss:// URL' }).optional(),
+  /** Starts every Redis key this app writes (BullMQ's queues too), so that one prefix finds them all. */
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, "must be 1 to 64 letters, digits, '_', '.', ':' or '-'")
+    .default('vv:'),
+  /**
+   * How long a conversation's lock outlives the last renewal by its instance: how long a
+   * conversation waits after the instance handling it dies mid-turn. Renewed while a turn runs.
+   */
+  REDIS_LOCK_LEASE_MS: z.coerce.number({ message: 'must be a number' }).int().min(1000).max(600_000).default(10_000),
   WEBCHAT_ENABLED: bool.default(true),
   /** The First Aid app a National Society recommends; shown by the first aid topic. */
   FIRST_AID_URL: z.url({ protocol: /^https$/, message: 'must be an https:// URL' }).default('https://www.globalfirstaidcentre.org/'),
@@ -68,6 +100,14 @@ export const ConfigSchema = z.object({
   HANDOFF_ALERT_MINUTES: z.coerce.number({ message: 'must be a number' }).int().min(1).max(10080).default(60),
   /** The organisation that takes cases from countries no other organisation serves (created at start if missing). */
   HANDOFF_DEFAULT_ORGANISATION: z.string().min(2).max(120).default('Red Cross Red Crescent caseworkers'),
+  /**
+   * Messages one conversation may send at once, and then per USER_RATE_LIMIT_WINDOW_SECONDS;
+   * beyond it the person is told once to slow down and the rest is dropped. 0 turns the limit off.
+   */
+  USER_RATE_LIMIT: z.coerce.number({ message: 'must be a number' }).int().min(0).max(10_000).default(10),
+  USER_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(86_400).default(10),
+  /** Days a closed case, and a conversation without messages and without an open case, are kept. */
+  RETENTION_DAYS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(3650).default(90),
   /** Hours a console login lasts without activity. */
   CONSOLE_SESSION_HOURS: z.coerce.number({ message: 'must be a number' }).min(0.25).max(720).default(12),
   /** Serve Microsoft Teams at POST /api/messages; unset means on exactly when MICROSOFT_APP_ID is set. */
@@ -159,6 +199,25 @@ export const ConfigSchema = z.object({
     .max(512)
     .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
     .optional(),
+  /**
+   * Sending rates, kept by the outbox across every instance: messages a second on a channel
+   * overall, and per Telegram chat (after a burst of 3). 0 turns a limit off.
+   */
+  TELEGRAM_MAX_PER_SECOND: rate(30),
+  TELEGRAM_CHAT_MAX_PER_SECOND: rate(1),
+  WHATSAPP_CLOUD_MAX_PER_SECOND: rate(80),
+  TEAMS_MAX_PER_SECOND: rate(50),
+  /** Failed attempts after which the outbox gives a reply up (the back-off grows from 1 s to 5 minutes). */
+  OUTBOX_MAX_ATTEMPTS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(1000).default(20),
+  /**
+   * How long a reply being sent stays its instance's after the last renewal: how long it waits
+   * when the instance sending it dies. Renewed while the send lasts.
+   */
+  OUTBOX_LEASE_MS: z.coerce.number({ message: 'must be a number' }).int().min(1000).max(600_000).default(30_000),
+  /** A bearer token GET /metrics then requires; unset, /metrics is open (it holds no personal data). */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').max(512).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces').optional(),
+  /** Seconds a stop (SIGTERM) may take to finish turns and sends in flight before the process exits anyway. */
+  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(600).default(25),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -267,10 +326,15 @@ export function whatsappCloudSettings(config: Config): WhatsAppCloudSettings | n
   };
 }
 
-/** Where the SQLite file lives, or null for the in-memory store. */
+/** The PostgreSQL URL when DATABASE_URL names one, else null (SQLite or memory). */
+export function postgresUrl(config: Pick<Config, 'DATABASE_URL'>): string | null {
+  return POSTGRES_URL.test(config.DATABASE_URL) ? config.DATABASE_URL : null;
+}
+
+/** Where the SQLite file lives, or null for the in-memory store and for PostgreSQL. */
 export function sqlitePath(config: Pick<Config, 'DATABASE_URL'>): string | null {
   const url = config.DATABASE_URL;
-  if (url === 'memory:') return null;
+  if (url === 'memory:' || postgresUrl(config) !== null) return null;
   if (url.startsWith('sqlite:')) return url.slice('sqlite:'.length);
   if (url.startsWith('file://')) return url.slice('file://'.length);
   return url;

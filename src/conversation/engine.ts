@@ -1,15 +1,21 @@
 import type { CountryLookup } from '../../flows/directory';
 import type { OutboxEntry, Store } from '../store/store';
 import type { ChannelPort, OutboundMessage } from './channel';
+import { Deliverer, type DelivererOptions, type DeliveryListener } from './delivery/deliverer';
+import type { Outbox } from './delivery/outbox';
+import { PollingOutbox } from './delivery/polling';
 import { FALLBACK_LOCALE, type Translator } from './i18n';
 import { InboundMessageSchema, conversationKey, type InboundMessage } from './inbound';
+import type { Deduper } from './dedup';
 import type { KeyedLock } from './lock';
+import type { MessageRateLimiter } from './rate-limit';
 import { errorFields, hashKey, type Logger } from './logger';
 import { FlowRunner, MENU_FLOW, StaleFlowError, type FlowRegistry } from './flows';
 import { RecordError, newRecord, parseRecord, type ConversationRecord, type ConversationRef } from './record';
 import { currentChoices, matchChoice, render } from './render';
 import { commands } from './steps/commands';
 import { detectLanguage, offerScriptSwitch } from './steps/language';
+import { rateLimit } from './steps/rate-limit';
 import { safety } from './steps/safety';
 import { flowStep } from './steps/flow';
 import { welcome } from './steps/welcome';
@@ -31,14 +37,28 @@ export interface TurnResult {
 
 /** What an unprompted write did. */
 export interface WriteResult extends TurnResult {
-  /** Whether the channel took every reply now; if not, they wait in the outbox for `redeliver`. */
+  /** Whether the channel took every reply now; if not, they wait in the outbox for their next attempt. */
   delivered: boolean;
+  /**
+   * Not delivered yet, and not failed either: waiting for a worker, a rate
+   * limit's slot or an earlier reply of the conversation. `onDelivery`
+   * listeners hear how it went.
+   */
+  queued?: boolean;
   /** The channel's error when it did not. */
   error?: string;
 }
 
-/** Replies the channel took (`ok`), or did not (with the error), from a turn, a write or a redelivery. */
-export type DeliveryListener = (entries: readonly OutboxEntry[], outcome: { ok: boolean; error?: string }) => void;
+export type { DeliveryListener, DeliveryOutcome } from './delivery/deliverer';
+
+/** One message handled, for metrics: its channel, what became of it and how long it took. */
+export interface TurnObservation {
+  channel: string;
+  outcome: 'processed' | 'duplicate' | 'failed';
+  seconds: number;
+}
+
+export type TurnListener = (turn: TurnObservation) => void;
 
 /** The conversation to write to is gone (erased by its person); nothing was written. */
 export class ConversationGoneError extends Error {
@@ -51,6 +71,8 @@ export class ConversationGoneError extends Error {
 export interface EngineOptions {
   store: Store;
   lock: KeyedLock;
+  /** Handled message ids shared by instances, asked before the lock; none: the store alone says. */
+  dedup?: Deduper;
   flows: FlowRegistry;
   tr: Translator;
   channels: readonly ChannelPort[];
@@ -59,6 +81,8 @@ export interface EngineOptions {
   countries: CountryLookup;
   /** Steps that run after safety and before the built-in ones (the handoff to a caseworker). */
   before?: readonly Middleware[];
+  /** The per-conversation message limit, checked right after safety; none: no limit. */
+  rateLimiter?: MessageRateLimiter;
   /**
    * "Delete my data", confirmed: erases what others keep about the person
    * (their cases with a caseworker) before the conversation goes. A failure
@@ -66,6 +90,14 @@ export interface EngineOptions {
    */
   onErase?: (channel: string, userId: string) => Promise<void>;
   clock?: () => number;
+  /** How replies are delivered: rate limits, retries, leases (the store, channels, log and clock are the engine's). */
+  delivery?: Omit<DelivererOptions, 'store' | 'channels' | 'log' | 'clock'>;
+  /**
+   * The outbox worker, built around the engine's deliverer. None: a polling
+   * outbox that delivers each commit's replies at once and, until started,
+   * leaves failures in the store.
+   */
+  outbox?: (deliverer: Deliverer) => Outbox;
 }
 
 /** Commits lost to a concurrent writer before a turn gives up (another instance, without a shared lock). */
@@ -81,15 +113,21 @@ export class Engine {
   private readonly runner: FlowRunner;
   private readonly chain: (turn: Turn) => Promise<void>;
   private readonly clock: () => number;
-  private readonly listeners: DeliveryListener[] = [];
+  private readonly turnListeners: TurnListener[] = [];
+  /** Sends what the outbox holds, one row per attempt. */
+  readonly deliverer: Deliverer;
+  readonly outbox: Outbox;
 
   constructor(private readonly opts: EngineOptions) {
     for (const channel of opts.channels) this.channels.set(channel.name, channel);
     this.runner = new FlowRunner(opts.flows);
     this.clock = opts.clock ?? Date.now;
+    this.deliverer = new Deliverer({ ...opts.delivery, store: opts.store, channels: opts.channels, log: opts.log, clock: this.clock });
+    this.outbox = opts.outbox ? opts.outbox(this.deliverer) : new PollingOutbox(this.deliverer, { log: opts.log });
     this.chain = compose([
       detectLanguage(),
       safety(opts.countries),
+      ...(opts.rateLimiter ? [rateLimit(opts.rateLimiter, opts.countries)] : []),
       ...(opts.before ?? []),
       welcome(this.runner),
       commands(this.runner),
@@ -104,7 +142,12 @@ export class Engine {
 
   /** Called after every delivery attempt (the handoff marks a caseworker's reply delivered or failed). */
   onDelivery(listener: DeliveryListener): void {
-    this.listeners.push(listener);
+    this.deliverer.onDelivery(listener);
+  }
+
+  /** Called after every inbound message handled (or failed), for metrics. */
+  onTurn(listener: TurnListener): void {
+    this.turnListeners.push(listener);
   }
 
   /**
@@ -122,8 +165,7 @@ export class Engine {
       const log = this.opts.log.child({ channel: ref.channel, conversation: hashKey(key) });
       const previous = await store.repliesTo(ref.channel, sourceId);
       if (previous) {
-        const delivered = previous.every((e) => e.deliveredAt !== null);
-        return { status: 'duplicate', replies: previous.map((e) => e.message as OutboundMessage), delivered };
+        return { status: 'duplicate', replies: previous.map((e) => e.message as OutboundMessage), ...deliveryOf(previous) };
       }
       for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt++) {
         const started = this.clock();
@@ -151,60 +193,18 @@ export class Engine {
         });
         if (result.ok) {
           log.info({ event: 'write', replies: replies.length });
-          const outcome = await this.deliver(channel, record, result.outbox, replies, log);
-          return { status: 'processed', replies, delivered: outcome.ok, ...(outcome.error ? { error: outcome.error } : {}) };
+          await this.outbox.dispatch(result.outbox);
+          const now = (await store.repliesTo(ref.channel, sourceId)) ?? [];
+          return { status: 'processed', replies, ...deliveryOf(now) };
         }
         if (result.reason === 'duplicate') {
           const entries = (await store.repliesTo(ref.channel, sourceId)) ?? [];
-          const delivered = entries.every((e) => e.deliveredAt !== null);
-          return { status: 'duplicate', replies: entries.map((e) => e.message as OutboundMessage), delivered };
+          return { status: 'duplicate', replies: entries.map((e) => e.message as OutboundMessage), ...deliveryOf(entries) };
         }
         log.warn({ event: 'commit-conflict', attempt });
       }
       throw new Error(`conversation changed under ${MAX_COMMIT_ATTEMPTS} attempts in a row`);
     });
-  }
-
-  /**
-   * Sends replies left in the outbox by a failed delivery, oldest first, in
-   * order per conversation: a conversation whose first reply fails again is
-   * skipped this round, so nothing overtakes it. Returns how many went out.
-   */
-  async redeliver(limit = 100): Promise<{ delivered: number; failed: number }> {
-    const pending = await this.opts.store.pendingOutbox(limit);
-    const byConversation = new Map<string, OutboxEntry[]>();
-    for (const entry of pending) {
-      if (!this.channels.has(entry.channel)) continue;
-      byConversation.set(entry.conversationKey, [...(byConversation.get(entry.conversationKey) ?? []), entry]);
-    }
-    let delivered = 0;
-    let failed = 0;
-    for (const [key, entries] of byConversation) {
-      const channel = this.channels.get(entries[0]!.channel)!;
-      await this.opts.lock.run(key, async () => {
-        const log = this.opts.log.child({ channel: channel.name, conversation: hashKey(key) });
-        const stored = await this.opts.store.getConversation(key);
-        // Erased since: deleteUser took its outbox with it, so nothing is left to send.
-        if (!stored) return;
-        let record: ConversationRecord;
-        try {
-          record = parseRecord(stored.data);
-        } catch (err) {
-          // Without a readable record there is no address to send to; the next turn replaces it.
-          log.error({ event: 'redeliver-unreadable', ...errorFields(err) });
-          return;
-        }
-        // A turn or write that held the lock meanwhile may have delivered some of them: never send twice.
-        const still = new Set((await this.opts.store.pendingOutbox(limit)).map((e) => e.seq));
-        const due = entries.filter((e) => still.has(e.seq));
-        if (due.length === 0) return;
-        const messages = due.map((e) => e.message as OutboundMessage);
-        const outcome = await this.deliver(channel, record, due, messages, log);
-        if (outcome.ok) delivered += due.length;
-        else failed += due.length;
-      });
-    }
-    return { delivered, failed };
   }
 
   /** Validates and handles one inbound message. Throws InboundError for bad input. */
@@ -217,7 +217,42 @@ export class Engine {
     const channel = this.channels.get(msg.channel);
     if (!channel) throw new InboundError([`channel: unknown channel '${msg.channel}'`]);
     const key = conversationKey(msg);
-    return this.opts.lock.run(key, () => this.turn(msg, key, channel));
+    return this.observed(msg.channel, async () => {
+      // A platform's resend, answered without waiting behind the conversation's lock.
+      if (await this.seenBefore(msg)) return this.duplicate(msg, this.opts.log.child({ channel: msg.channel, conversation: hashKey(key) }));
+      return this.opts.lock.run(key, () => this.turn(msg, key, channel));
+    });
+  }
+
+  /** Times one message's handling and tells the turn listeners. */
+  private async observed(channel: string, handle: () => Promise<TurnResult>): Promise<TurnResult> {
+    const started = performance.now();
+    let outcome: TurnObservation['outcome'] = 'failed';
+    try {
+      const result = await handle();
+      outcome = result.status;
+      return result;
+    } finally {
+      const seen: TurnObservation = { channel, outcome, seconds: (performance.now() - started) / 1000 };
+      for (const listener of this.turnListeners) {
+        try {
+          listener(seen);
+        } catch (err) {
+          this.opts.log.error({ event: 'turn-listener-failed', ...errorFields(err) });
+        }
+      }
+    }
+  }
+
+  /** Only a yes from the dedup is trusted; a no or a failure leaves the decision to the store. */
+  private async seenBefore(msg: InboundMessage): Promise<boolean> {
+    if (!this.opts.dedup) return false;
+    try {
+      return await this.opts.dedup.seen(msg.channel, msg.userId, msg.messageId);
+    } catch (err) {
+      this.opts.log.warn({ event: 'dedup-failed', ...errorFields(err) });
+      return false;
+    }
   }
 
   private async turn(msg: InboundMessage, key: string, channel: ChannelPort): Promise<TurnResult> {
@@ -251,7 +286,11 @@ export class Engine {
       });
       if (result.ok) {
         log.info({ event: 'turn', flow: record.flow?.id ?? null, replies: replies.length, ms: this.clock() - started });
-        await this.deliver(channel, record, result.outbox, replies, log);
+        // After the commit, so that a mark always means the store has the message as processed.
+        await this.opts.dedup?.mark(msg.channel, msg.userId, msg.messageId).catch((err: unknown) => {
+          log.warn({ event: 'dedup-failed', ...errorFields(err) });
+        });
+        await this.outbox.dispatch(result.outbox);
         return { status: 'processed', replies };
       }
       if (result.reason === 'duplicate') return this.duplicate(msg, log);
@@ -265,7 +304,9 @@ export class Engine {
     const fresh = newRecord(ref, FALLBACK_LOCALE, this.clock());
     if (data === undefined) return fresh;
     try {
-      return structuredClone(parseRecord(data));
+      // No copy needed: zod builds new objects, and what it passes through (the flow snapshot) comes
+      // from the store, which hands out a fresh parse on every read.
+      return parseRecord(data);
     } catch (err) {
       if (!(err instanceof RecordError)) throw err;
       log.error({ event: 'record-unreadable', ...errorFields(err) });
@@ -282,14 +323,15 @@ export class Engine {
         ? matchChoice(turn.text, turn.record.choices, turn.locale, turn.tr, { numbers: !turn.expectsText })
         : undefined;
     if (matched) turn.payload = matched.payload;
-    const before = structuredClone(turn.record);
+    // As JSON, the record's stored form: a quarter of structuredClone's cost, paid on every turn for the rare failure.
+    const before = JSON.stringify(turn.record);
     try {
       await this.chain(turn);
     } catch (err) {
       const stale = err instanceof StaleFlowError;
       turn.log[stale ? 'warn' : 'error']({ event: stale ? 'stale-snapshot' : 'turn-failed', ...errorFields(err) });
       turn.outputs.length = 0;
-      turn.record = { ...before, flow: null, prompt: [], misses: 0 };
+      turn.record = { ...(JSON.parse(before) as ConversationRecord), flow: null, prompt: [], misses: 0 };
       turn.say({ key: stale ? 'common:stale' : 'common:error' });
       try {
         this.runner.start(turn, MENU_FLOW);
@@ -311,6 +353,7 @@ export class Engine {
     log: Logger,
   ): Promise<TurnResult> {
     if (this.opts.onErase) await this.opts.onErase(msg.channel, msg.userId);
+    await this.opts.dedup?.forget(msg.channel, msg.userId);
     const removed = await this.opts.store.deleteUser(msg.channel, msg.userId);
     log.info({ event: 'user-erased', conversations: removed });
     try {
@@ -326,37 +369,14 @@ export class Engine {
     const entries = (await this.opts.store.repliesTo(msg.channel, msg.messageId)) ?? [];
     return { status: 'duplicate', replies: entries.map((e) => e.message as OutboundMessage) };
   }
+}
 
-  private async deliver(
-    channel: ChannelPort,
-    record: ConversationRecord,
-    entries: readonly OutboxEntry[],
-    replies: OutboundMessage[],
-    log: Logger,
-  ): Promise<{ ok: boolean; error?: string }> {
-    if (replies.length === 0) return { ok: true };
-    let outcome: { ok: boolean; error?: string };
-    try {
-      await channel.send(record.ref, replies);
-      await this.opts.store.markDelivered(
-        entries.map((e) => e.seq),
-        this.clock(),
-      );
-      outcome = { ok: true };
-    } catch (err) {
-      // Saved before delivered: the replies stay in the outbox for a later attempt.
-      log.error({ event: 'delivery-failed', ...errorFields(err) });
-      outcome = { ok: false, error: err instanceof Error ? err.message : String(err) };
-    }
-    for (const listener of this.listeners) {
-      try {
-        listener(entries, outcome);
-      } catch (err) {
-        log.error({ event: 'delivery-listener-failed', ...errorFields(err) });
-      }
-    }
-    return outcome;
-  }
+/** How far a write's replies have got: all delivered, failed (with the channel's error), or queued. */
+function deliveryOf(entries: readonly OutboxEntry[]): Pick<WriteResult, 'delivered' | 'queued' | 'error'> {
+  const waiting = entries.find((e) => e.deliveredAt === null);
+  if (!waiting) return { delivered: true };
+  if (waiting.lastError !== null) return { delivered: false, error: waiting.lastError };
+  return { delivered: false, queued: true };
 }
 
 function refOf(msg: InboundMessage): ConversationRef {

@@ -1,5 +1,6 @@
-import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
+import type { AnyMachineSnapshot } from 'xstate';
 import type { FlowDefinition, FlowEvent, Output, Situation, Submission } from '../../flows/types';
+import { PureMachine, type Step } from './pure-machine';
 import type { Turn } from './turn';
 
 export const MENU_FLOW = 'menu';
@@ -32,14 +33,22 @@ export class StaleFlowError extends Error {
   }
 }
 
-type Actions = ReturnType<typeof transition>[1];
+type Actions = Step[1];
 
 /**
  * Runs flows with XState's pure transition functions: no actor per message,
  * only decide → collect outputs → persist the snapshot on the turn's record.
  */
 export class FlowRunner {
+  private readonly pure = new WeakMap<FlowDefinition, PureMachine>();
+
   constructor(private readonly flows: FlowRegistry) {}
+
+  private pureOf(def: FlowDefinition): PureMachine {
+    let pure = this.pure.get(def);
+    if (!pure) this.pure.set(def, (pure = new PureMachine(def.machine)));
+    return pure;
+  }
 
   has(flowId: string): boolean {
     return this.flows.get(flowId) !== undefined;
@@ -49,7 +58,7 @@ export class FlowRunner {
   start(turn: Turn, flowId: string): void {
     const def = this.flows.get(flowId);
     if (!def) throw new Error(`unknown flow '${flowId}'`);
-    const [snapshot, actions] = initialTransition(def.machine, { env: turn.env() });
+    const [snapshot, actions] = this.pureOf(def).initial({ env: turn.env() });
     this.settle(turn, def, snapshot, actions, true);
   }
 
@@ -63,7 +72,7 @@ export class FlowRunner {
     const def = this.flows.get(current.id);
     const snapshot = this.restore(def, current);
     if (!snapshot.can(event)) return false;
-    const [next, actions] = transition(def!.machine, snapshot, event);
+    const [next, actions] = this.pureOf(def!).transition(snapshot, event);
     this.settle(turn, def!, next, actions, false);
     return true;
   }

@@ -6,6 +6,9 @@ import type { Params } from '../../flows/types';
 
 export const FALLBACK_LOCALE = 'en';
 
+/** A bound on kept texts; the locale files hold a few thousand, so it is only reached by many numeric parameters. */
+const MAX_KEPT_TEXTS = 20_000;
+
 /** Whether a fluent speaker has reviewed a language's files, from locales/status.json. */
 export const LocaleStatusSchema = z.record(z.string(), z.enum(['reviewed', 'draft']));
 export type LocaleStatus = z.infer<typeof LocaleStatusSchema>;
@@ -83,14 +86,40 @@ export class Translator {
 
   /** Whether this language itself has the key, not through the English fallback. */
   hasOwn(key: string, locale: string): boolean {
-    const colon = key.indexOf(':');
-    if (colon <= 0) return false;
-    return typeof this.i18n.getResource(locale, key.slice(0, colon), key.slice(colon + 1)) === 'string';
+    const id = `${locale}\u0000${key}`;
+    let own = this.owned.get(id);
+    if (own === undefined) {
+      const colon = key.indexOf(':');
+      own = colon > 0 && typeof this.i18n.getResource(locale, key.slice(0, colon), key.slice(colon + 1)) === 'string';
+      if (this.owned.size >= MAX_KEPT_TEXTS) this.owned.clear();
+      this.owned.set(id, own);
+    }
+    return own;
   }
 
+  /** hasOwn's answers: asked for every offered choice of every typed answer. */
+  private readonly owned = new Map<string, boolean>();
+
   t(key: string, locale: string, params?: Params): string {
-    return this.i18n.t(key, { ...this.resolve(params, locale), lng: locale });
+    // Only texts that depend on nothing a person typed are kept: parameters may hold answers (a name, a place).
+    const shared = params === undefined || Object.values(params).every((v) => typeof v === 'number');
+    if (!shared) return this.i18n.t(key, { ...this.resolve(params, locale), lng: locale });
+    const id = params === undefined ? `${locale}\u0000${key}` : `${locale}\u0000${key}\u0000${JSON.stringify(params)}`;
+    let text = this.texts.get(id);
+    if (text === undefined) {
+      text = this.i18n.t(key, { ...this.resolve(params, locale), lng: locale });
+      if (this.texts.size >= MAX_KEPT_TEXTS) this.texts.clear();
+      this.texts.set(id, text);
+    }
+    return text;
   }
+
+  /**
+   * Texts already made, by locale, key and numeric parameters: every turn
+   * renders the same prompts and choice labels, and i18next's lookup,
+   * nesting and interpolation cost more than the rest of a turn's rendering.
+   */
+  private readonly texts = new Map<string, string>();
 
   /**
    * Translates nested phrases, so i18next only ever sees strings. Plain
@@ -131,8 +160,15 @@ export class Translator {
   }
 
   dir(locale: string): 'ltr' | 'rtl' {
-    return this.i18n.dir(locale);
+    let dir = this.dirs.get(locale);
+    if (dir === undefined) {
+      dir = this.i18n.dir(locale);
+      if (this.isSupported(locale)) this.dirs.set(locale, dir);
+    }
+    return dir;
   }
+
+  private readonly dirs = new Map<string, 'ltr' | 'rtl'>();
 
   /** Not yet reviewed by a fluent speaker: the person is told once. */
   isDraft(locale: string): boolean {

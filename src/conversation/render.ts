@@ -140,14 +140,31 @@ export function matchChoice(
   if (/^\d{1,2}$/.test(typed)) return options.numbers ? choices[Number(typed) - 1] : undefined;
   const locales = locale === 'en' ? ['en'] : [locale, 'en'];
   for (const lng of locales) {
-    const hit = choices.find((c) => normalise(tr.t(c.label, lng, c.params)) === typed);
+    const hit = choices.find((c) => normalisedLabel(tr, c.label, lng, c.params) === typed);
     if (hit) return hit;
     // A button's short label, typed as it was shown.
     const short = choices.find((c) => {
       const key = shortLabelKey(c.label);
-      return key !== undefined && tr.hasOwn(key, lng) && normalise(tr.t(key, lng, c.params)) === typed;
+      return key !== undefined && tr.hasOwn(key, lng) && normalisedLabel(tr, key, lng, c.params) === typed;
     });
     if (short) return short;
   }
   return undefined;
+}
+
+/** Labels as `normalise` folds them, per translator: each typed answer is compared with every offered label. */
+const foldedLabels = new WeakMap<Translator, Map<string, string>>();
+
+/** A label's text, normalised; kept when it has no parameters (which may hold what a person typed). */
+function normalisedLabel(tr: Translator, key: string, lng: string, params: Choice['params']): string {
+  if (params !== undefined) return normalise(tr.t(key, lng, params));
+  let kept = foldedLabels.get(tr);
+  if (!kept) foldedLabels.set(tr, (kept = new Map()));
+  const id = `${lng}\u0000${key}`;
+  let folded = kept.get(id);
+  if (folded === undefined) {
+    folded = normalise(tr.t(key, lng));
+    kept.set(id, folded);
+  }
+  return folded;
 }

@@ -3,6 +3,7 @@ import type { Translator } from './i18n';
 import type { InboundMessage } from './inbound';
 import type { Logger } from './logger';
 import type { ConversationRecord } from './record';
+import { normalise } from './render';
 
 /** One message being handled. Middleware reads and changes it; the engine saves it. */
 export class Turn {
@@ -48,6 +49,14 @@ export class Turn {
   get text(): string {
     return (this.msg.text ?? '').trim();
   }
+
+  /** The text typed as `normalise` folds it for matching words; kept, since several steps ask. */
+  get typed(): string {
+    this.folded ??= normalise(this.text);
+    return this.folded;
+  }
+
+  private folded: string | undefined;
 
   /** Whether the current step asked for typed text rather than a choice. */
   get expectsText(): boolean {

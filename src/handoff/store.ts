@@ -7,6 +7,7 @@ import type {
   CaseTransfer,
   Category,
   Organisation,
+  Priority,
   StaffUser,
 } from './types';
 
@@ -110,5 +111,14 @@ export interface HandoffStore {
    * (the caller writes the audit line; the store keeps no content).
    */
   deleteUserCases(channel: string, userId: string): Promise<string[]>;
+  /**
+   * Retention: removes every case closed before `before` (ms since the epoch)
+   * with its transcript, notes, transfers and tracing details. Returns how many.
+   */
+  deleteClosedCases(before: number): Promise<number>;
+  /** The conversation keys of the cases not closed: retention keeps those conversations. */
+  openCaseConversations(): Promise<string[]>;
+  /** Cases not closed (waiting or assigned), counted by priority, for metrics. */
+  countOpenCases(): Promise<Record<Priority, number>>;
   close(): Promise<void>;
 }

@@ -41,7 +41,8 @@ export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
   });
 
   app.setErrorHandler(async (err, request, reply) => {
-    const known = clientError(err, opts.bodyLimit);
+    // A route may take more than the server's default (the WhatsApp webhook): a 413 names the route's own limit.
+    const known = clientError(err, request.routeOptions.bodyLimit ?? opts.bodyLimit);
     if (known) {
       request.log.info({ event: 'client-error', code: known.code, status: known.statusCode });
       const body: ErrorBody = { error: { code: known.code, message: known.message } };

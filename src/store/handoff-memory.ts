@@ -1,6 +1,6 @@
 import type { Cipher } from '../handoff/cipher';
 import type { CaseExpectation, CaseFilter, CasePatch, HandoffStore, StaffSession } from '../handoff/store';
-import type { AuditEntry, Case, CaseMessage, CaseNote, CaseTransfer, Organisation, StaffUser } from '../handoff/types';
+import type { AuditEntry, Case, CaseMessage, CaseNote, CaseTransfer, Organisation, Priority, StaffUser } from '../handoff/types';
 import { checkLimit, toJson } from './guards';
 
 const clone = <T>(value: T): T => structuredClone(value);
@@ -207,16 +207,26 @@ export class MemoryHandoffStore implements HandoffStore {
     const ids = [...this.cases.values()]
       .filter((c) => c.ref.channel === channel && c.ref.userId === userId)
       .map((c) => c.id);
-    const gone = new Set(ids);
-    for (const id of ids) this.cases.delete(id);
-    const keep = <T extends { caseId: string }>(list: T[]) => {
-      const left = list.filter((x) => !gone.has(x.caseId));
-      list.splice(0, list.length, ...left);
-    };
-    keep(this.messages);
-    keep(this.notes);
-    keep(this.transfers);
+    this.removeCases(ids);
     return ids;
+  }
+
+  async deleteClosedCases(before: number): Promise<number> {
+    const ids = [...this.cases.values()]
+      .filter((c) => c.status === 'closed' && c.closedAt !== null && c.closedAt < before)
+      .map((c) => c.id);
+    this.removeCases(ids);
+    return ids.length;
+  }
+
+  async countOpenCases(): Promise<Record<Priority, number>> {
+    const counts: Record<Priority, number> = { urgent: 0, normal: 0 };
+    for (const c of this.cases.values()) if (c.status !== 'closed') counts[c.priority] += 1;
+    return counts;
+  }
+
+  async openCaseConversations(): Promise<string[]> {
+    return [...new Set([...this.cases.values()].filter((c) => c.status !== 'closed').map((c) => c.conversationKey))];
   }
 
   async close(): Promise<void> {
@@ -226,6 +236,19 @@ export class MemoryHandoffStore implements HandoffStore {
   /** The raw stored form (encrypted values), for tests that check nothing personal is kept in the clear. */
   dump(): string {
     return JSON.stringify([...this.cases.values(), this.messages, this.notes, this.transfers, this.auditLog]);
+  }
+
+  /** Cases with their transcripts, notes and transfers. */
+  private removeCases(ids: readonly string[]): void {
+    const gone = new Set(ids);
+    for (const id of ids) this.cases.delete(id);
+    const keep = <T extends { caseId: string }>(list: T[]) => {
+      const left = list.filter((x) => !gone.has(x.caseId));
+      list.splice(0, list.length, ...left);
+    };
+    keep(this.messages);
+    keep(this.notes);
+    keep(this.transfers);
   }
 
   /** A line for an erased case would be personal text with nothing to erase it by. */

@@ -3,135 +3,41 @@ import type { Statement } from 'better-sqlite3';
 import type { Cipher } from '../handoff/cipher';
 import type { CaseExpectation, CaseFilter, CasePatch, HandoffStore, StaffSession } from '../handoff/store';
 import type {
-  AlertTarget,
   AuditEntry,
   Case,
   CaseMessage,
   CaseNote,
   CaseTransfer,
   Organisation,
+  Priority,
   StaffUser,
 } from '../handoff/types';
-import { checkLimit, fromJson, toJson } from './guards';
+import { checkLimit, toJson } from './guards';
+import {
+  EXPECT_COLUMNS,
+  PATCH_COLUMNS,
+  auditFromRow,
+  caseFromRow,
+  messageFromRow,
+  noteFromRow,
+  organisationFromRow,
+  sessionFromRow,
+  transferFromRow,
+  userFromRow,
+  type AuditRow,
+  type CaseRow,
+  type MessageRow,
+  type NoteRow,
+  type OrganisationRow,
+  type SessionRow,
+  type StaffUserRow,
+  type TransferRow,
+} from './handoff-rows';
 import { MIGRATIONS } from './sqlite-schema';
 
-interface OrganisationRow {
-  id: string;
-  name: string;
-  languages: string;
-  countries: string;
-  expected_response_minutes: number;
-  alert_target: string | null;
-  created_at: number;
-}
-
-interface UserRow {
-  id: string;
-  email: string;
-  name: string;
-  role: StaffUser['role'];
-  organisation_id: string;
-  password_hash: string;
-  disabled: number;
-  created_at: number;
-}
-
-interface SessionRow {
-  id_hash: string;
-  user_id: string;
-  csrf_token: string;
-  created_at: number;
-  expires_at: number;
-}
-
-interface CaseRow {
-  id: string;
-  organisation_id: string;
-  category: Case['category'];
-  priority: Case['priority'];
-  status: Case['status'];
-  channel: string;
-  conversation_id: string;
-  user_id: string;
-  conversation_key: string;
-  locale: string;
-  country_current: string | null;
-  country_origin: string | null;
-  consent_version: string;
-  consent_locale: string;
-  consent_text: string;
-  consent_at: number;
-  tracing: string | null;
-  assigned_to: string | null;
-  created_at: number;
-  updated_at: number;
-  last_person_message_at: number | null;
-  closed_at: number | null;
-  closed_by: Case['closedBy'];
-  alerted_at: number | null;
-}
-
-interface MessageRow {
-  id: number;
-  case_id: string;
-  author: CaseMessage['author'];
-  user_id: string | null;
-  text: string;
-  locale: string | null;
-  source_id: string;
-  delivery: CaseMessage['delivery'];
-  delivery_error: string | null;
-  created_at: number;
-}
-
-interface NoteRow {
-  id: number;
-  case_id: string;
-  user_id: string;
-  text: string;
-  created_at: number;
-}
-
-interface TransferRow {
-  id: number;
-  case_id: string;
-  from_organisation: string;
-  to_organisation: string;
-  user_id: string;
-  note: string;
-  at: number;
-}
-
-interface AuditRow {
-  id: number;
-  at: number;
-  user_id: string | null;
-  action: string;
-  case_id: string | null;
-  detail: string;
-}
+type UserRow = StaffUserRow<number>;
 
 type SqlValue = string | number | null;
-
-/** Every field a patch may change, and its column: a field missing here fails to compile. */
-const PATCH_COLUMNS: Record<keyof CasePatch, string> = {
-  organisationId: 'organisation_id',
-  priority: 'priority',
-  status: 'status',
-  assignedTo: 'assigned_to',
-  updatedAt: 'updated_at',
-  lastPersonMessageAt: 'last_person_message_at',
-  closedAt: 'closed_at',
-  closedBy: 'closed_by',
-  alertedAt: 'alerted_at',
-};
-
-const EXPECT_COLUMNS: Record<keyof CaseExpectation, string> = {
-  status: 'status',
-  assignedTo: 'assigned_to',
-  organisationId: 'organisation_id',
-  alertedAt: 'alerted_at',
-};
 
 /** Message of the error a second user with the same email gets, as MemoryHandoffStore says it. */
 const EMAIL_TAKEN = 'email already used by another user';
@@ -149,6 +55,7 @@ export class SqliteHandoffStore implements HandoffStore {
   private readonly openCaseTx: Database.Transaction<(row: Record<string, SqlValue>) => { row: CaseRow; created: boolean }>;
   private readonly addMessageTx: Database.Transaction<(row: Record<string, SqlValue>) => MessageRow>;
   private readonly deleteUserCasesTx: Database.Transaction<(channel: string, userId: string) => string[]>;
+  private readonly deleteClosedTx: Database.Transaction<(before: number) => number>;
 
   constructor(
     private readonly db: Database.Database,
@@ -188,6 +95,10 @@ export class SqliteHandoffStore implements HandoffStore {
       this.sql.deleteUserCases.run(channel, userId);
       return ids;
     });
+    this.deleteClosedTx = db.transaction((before) => {
+      for (const statement of this.sql.deleteClosedChildren) statement.run(before);
+      return this.sql.deleteClosed.run(before).changes;
+    });
   }
 
   async saveOrganisation(org: Organisation): Promise<void> {
@@ -204,13 +115,13 @@ export class SqliteHandoffStore implements HandoffStore {
 
   async getOrganisation(id: string): Promise<Organisation | null> {
     const row = this.sql.getOrganisation.get(id) as OrganisationRow | undefined;
-    return row ? toOrganisation(row) : null;
+    return row ? organisationFromRow(row) : null;
   }
 
   async listOrganisations(): Promise<Organisation[]> {
     // Sorted here, not by SQL: localeCompare, as every store sorts names.
     return (this.sql.listOrganisations.all() as OrganisationRow[])
-      .map(toOrganisation)
+      .map(organisationFromRow)
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
@@ -257,13 +168,7 @@ export class SqliteHandoffStore implements HandoffStore {
   async getSession(idHash: string): Promise<StaffSession | null> {
     const row = this.sql.getSession.get(idHash) as SessionRow | undefined;
     if (!row) return null;
-    return {
-      idHash: row.id_hash,
-      userId: row.user_id,
-      csrfToken: row.csrf_token,
-      createdAt: row.created_at,
-      expiresAt: row.expires_at,
-    };
+    return sessionFromRow(row);
   }
 
   async deleteSession(idHash: string): Promise<void> {
@@ -411,17 +316,31 @@ export class SqliteHandoffStore implements HandoffStore {
   async audit(entry: Omit<AuditEntry, 'id'>): Promise<AuditEntry> {
     const detail = toJson(entry.detail, 'detail');
     const { lastInsertRowid } = this.sql.insertAudit.run(entry.at, entry.userId, entry.action, entry.caseId, detail);
-    return toAudit(this.sql.getAudit.get(lastInsertRowid) as AuditRow);
+    return auditFromRow(this.sql.getAudit.get(lastInsertRowid) as AuditRow);
   }
 
   async listAudit(limit: number, before?: number): Promise<AuditEntry[]> {
     checkLimit(limit);
     const rows = before === undefined ? this.sql.listAudit.all(limit) : this.sql.listAuditBefore.all(before, limit);
-    return (rows as AuditRow[]).map(toAudit);
+    return (rows as AuditRow[]).map(auditFromRow);
   }
 
   async deleteUserCases(channel: string, userId: string): Promise<string[]> {
     return this.deleteUserCasesTx.immediate(channel, userId);
+  }
+
+  async deleteClosedCases(before: number): Promise<number> {
+    return this.deleteClosedTx.immediate(before);
+  }
+
+  async countOpenCases(): Promise<Record<Priority, number>> {
+    const counts: Record<Priority, number> = { urgent: 0, normal: 0 };
+    for (const row of this.sql.countOpenCases.all() as { priority: Priority; n: number }[]) counts[row.priority] = row.n;
+    return counts;
+  }
+
+  async openCaseConversations(): Promise<string[]> {
+    return this.sql.openCaseConversations.all() as string[];
   }
 
   /** Releases nothing: the connection is the SqliteStore's, which closes it after this. */
@@ -441,70 +360,11 @@ export class SqliteHandoffStore implements HandoffStore {
     return s;
   }
 
-  private toCase(r: CaseRow): Case {
-    const country: Case['country'] = {};
-    if (r.country_current !== null) country.current = r.country_current;
-    if (r.country_origin !== null) country.origin = r.country_origin;
-    return {
-      id: r.id,
-      organisationId: r.organisation_id,
-      category: r.category,
-      priority: r.priority,
-      status: r.status,
-      ref: { channel: r.channel, conversationId: r.conversation_id, userId: r.user_id },
-      conversationKey: r.conversation_key,
-      locale: r.locale,
-      country,
-      consent: {
-        version: r.consent_version,
-        locale: r.consent_locale,
-        text: this.cipher.decrypt(r.consent_text),
-        at: r.consent_at,
-      },
-      tracing:
-        r.tracing === null
-          ? null
-          : fromJson(this.cipher.decrypt(r.tracing), { table: 'cases', column: 'tracing', row: `case ${r.id}` }),
-      assignedTo: r.assigned_to,
-      createdAt: r.created_at,
-      updatedAt: r.updated_at,
-      lastPersonMessageAt: r.last_person_message_at,
-      closedAt: r.closed_at,
-      closedBy: r.closed_by,
-      alertedAt: r.alerted_at,
-    };
-  }
-
-  private toMessage(r: MessageRow): CaseMessage {
-    return {
-      id: r.id,
-      caseId: r.case_id,
-      author: r.author,
-      userId: r.user_id,
-      text: this.cipher.decrypt(r.text),
-      locale: r.locale,
-      sourceId: r.source_id,
-      delivery: r.delivery,
-      deliveryError: r.delivery_error,
-      createdAt: r.created_at,
-    };
-  }
-
-  private toNote(r: NoteRow): CaseNote {
-    return { id: r.id, caseId: r.case_id, userId: r.user_id, text: this.cipher.decrypt(r.text), createdAt: r.created_at };
-  }
-
-  private toTransfer(r: TransferRow): CaseTransfer {
-    return {
-      id: r.id,
-      caseId: r.case_id,
-      from: r.from_organisation,
-      to: r.to_organisation,
-      userId: r.user_id,
-      note: this.cipher.decrypt(r.note),
-      at: r.at,
-    };
-  }
+  // Rows to the handoff's types (src/store/handoff-rows.ts), decrypting with this store's cipher.
+  private readonly toCase = (r: CaseRow): Case => caseFromRow(r, this.cipher);
+  private readonly toMessage = (r: MessageRow): CaseMessage => messageFromRow(r, this.cipher);
+  private readonly toNote = (r: NoteRow): CaseNote => noteFromRow(r, this.cipher);
+  private readonly toTransfer = (r: TransferRow): CaseTransfer => transferFromRow(r, this.cipher);
 }
 
 /**
@@ -527,50 +387,15 @@ function columnsOf(
     });
 }
 
-function toOrganisation(r: OrganisationRow): Organisation {
-  const row = `organisation ${r.id}`;
-  return {
-    id: r.id,
-    name: r.name,
-    languages: fromJson(r.languages, { table: 'organisations', column: 'languages', row }) as string[],
-    countries: fromJson(r.countries, { table: 'organisations', column: 'countries', row }) as string[],
-    expectedResponseMinutes: r.expected_response_minutes,
-    alertTarget:
-      r.alert_target === null
-        ? null
-        : (fromJson(r.alert_target, { table: 'organisations', column: 'alert_target', row }) as AlertTarget),
-    createdAt: r.created_at,
-  };
-}
-
 function toUser(r: UserRow): StaffUser {
-  return {
-    id: r.id,
-    email: r.email,
-    name: r.name,
-    role: r.role,
-    organisationId: r.organisation_id,
-    passwordHash: r.password_hash,
-    disabled: r.disabled === 1,
-    createdAt: r.created_at,
-  };
-}
-
-function toAudit(r: AuditRow): AuditEntry {
-  return {
-    id: r.id,
-    at: r.at,
-    userId: r.user_id,
-    action: r.action,
-    caseId: r.case_id,
-    detail: fromJson(r.detail, { table: 'audit_log', column: 'detail', row: `id ${r.id}` }) as AuditEntry['detail'],
-  };
+  return userFromRow(r, r.disabled === 1);
 }
 
 /** Every fixed statement, compiled once at open rather than on each call. */
 function prepare(db: Database.Database) {
   const s = (sql: string): Statement => db.prepare(sql);
   const userCases = 'SELECT id FROM cases WHERE channel = ? AND user_id = ?';
+  const closedCases = "SELECT id FROM cases WHERE status = 'closed' AND closed_at < ?";
   return {
     saveOrganisation: s(
       `INSERT INTO organisations (id, name, languages, countries, expected_response_minutes, alert_target, created_at)
@@ -653,5 +478,14 @@ function prepare(db: Database.Database) {
     deleteUserNotes: s(`DELETE FROM case_notes WHERE case_id IN (${userCases})`),
     deleteUserTransfers: s(`DELETE FROM case_transfers WHERE case_id IN (${userCases})`),
     deleteUserCases: s('DELETE FROM cases WHERE channel = ? AND user_id = ?'),
+    deleteClosedChildren: [
+      s(`DELETE FROM case_messages WHERE case_id IN (${closedCases})`),
+      s(`DELETE FROM case_notes WHERE case_id IN (${closedCases})`),
+      s(`DELETE FROM case_transfers WHERE case_id IN (${closedCases})`),
+    ],
+    deleteClosed: s(`DELETE FROM cases WHERE id IN (${closedCases})`),
+    // The condition as the partial index states it, so the planner uses that index.
+    openCaseConversations: db.prepare("SELECT DISTINCT conversation_key FROM cases WHERE status <> 'closed'").pluck(),
+    countOpenCases: s("SELECT priority, count(*) AS n FROM cases WHERE status <> 'closed' GROUP BY priority"),
   };
 }

@@ -3,7 +3,10 @@ import {
   DELIVERY_RANK,
   type CommitResult,
   type Delivery,
+  type OutboxDepth,
   type OutboxEntry,
+  type OutboxFailure,
+  type OutboxLease,
   type Store,
   type StoredConversation,
   type Submission,
@@ -16,6 +19,13 @@ interface Conversation {
   rev: number;
   channel: string;
   userId: string;
+  updatedAt: number;
+}
+
+/** An outbox entry with the lease a delivery worker holds on it, which entries handed out leave out. */
+interface OutboxRow extends OutboxEntry {
+  leaseOwner: string | null;
+  leaseUntil: number | null;
 }
 
 /** A submission with its data still as the JSON text it was written as. */
@@ -30,12 +40,15 @@ export class MemoryStore implements Store {
   private readonly conversations = new Map<string, Conversation>();
   /** `${channel}\u0000${messageId}` → conversation key and the seqs it produced. */
   private readonly processed = new Map<string, { conversationKey: string; seqs: number[] }>();
-  private readonly outbox = new Map<number, OutboxEntry>();
+  private readonly outbox = new Map<number, OutboxRow>();
+  /** Each conversation's outbox seqs, oldest first: a reply's turn in line is then found without reading every row. */
+  private readonly outboxOf = new Map<string, number[]>();
+  private closed = false;
   private nextSeq = 1;
   private readonly submissions = new Map<number, StoredSubmission>();
   private nextSubmissionId = 1;
   /** Conversation key → channel reference, as JSON text. */
-  private readonly references = new Map<string, { channel: string; userId: string; data: string }>();
+  private readonly references = new Map<string, { channel: string; userId: string; data: string; updatedAt: number }>();
   /** `${channel}\u0000${externalId}` → the delivery kept. */
   private readonly deliveries = new Map<string, Delivery>();
 
@@ -56,9 +69,9 @@ export class MemoryStore implements Store {
     if (current !== c.expectedRev) return { ok: false, reason: 'conflict' };
 
     const rev = current + 1;
-    this.conversations.set(c.conversationKey, { data, rev, channel: c.channel, userId: c.userId });
-    const entries = messages.map((message): OutboxEntry => {
-      const entry: OutboxEntry = {
+    this.conversations.set(c.conversationKey, { data, rev, channel: c.channel, userId: c.userId, updatedAt: c.now });
+    const entries = messages.map((message): OutboxRow => {
+      const entry: OutboxRow = {
         seq: this.nextSeq++,
         conversationKey: c.conversationKey,
         channel: c.channel,
@@ -66,8 +79,17 @@ export class MemoryStore implements Store {
         message: JSON.parse(message) as unknown,
         createdAt: c.now,
         deliveredAt: null,
+        attempts: 0,
+        nextAttemptAt: c.now,
+        lastError: null,
+        failedAt: null,
+        leaseOwner: null,
+        leaseUntil: null,
       };
       this.outbox.set(entry.seq, entry);
+      const seqs = this.outboxOf.get(entry.conversationKey);
+      if (seqs) seqs.push(entry.seq);
+      else this.outboxOf.set(entry.conversationKey, [entry.seq]);
       return entry;
     });
     for (const { kind, data: text } of submissions) {
@@ -90,22 +112,95 @@ export class MemoryStore implements Store {
 
   async outboxSince(conversationKey: string, afterSeq: number, limit: number): Promise<OutboxEntry[]> {
     checkLimit(limit);
-    return [...this.outbox.values()]
-      .filter((e) => e.conversationKey === conversationKey && e.seq > afterSeq)
-      .slice(0, limit)
-      .map(copy);
+    const rows: OutboxRow[] = [];
+    for (const seq of this.outboxOf.get(conversationKey) ?? []) {
+      if (rows.length >= limit) break;
+      const row = this.outbox.get(seq);
+      if (row && seq > afterSeq) rows.push(row);
+    }
+    return rows.map(copy);
   }
 
   async pendingOutbox(limit: number): Promise<OutboxEntry[]> {
     checkLimit(limit);
-    return [...this.outbox.values()].filter((e) => e.deliveredAt === null).slice(0, limit).map(copy);
+    return [...this.outbox.values()].filter(isPending).slice(0, limit).map(copy);
+  }
+
+  async dueOutbox(now: number, channels: readonly string[], limit: number): Promise<OutboxEntry[]> {
+    checkLimit(limit);
+    const served = new Set(channels);
+    const heads = new Map<string, OutboxRow>();
+    // Map order is seq order: the first pending row met for a conversation is its head.
+    for (const row of this.outbox.values()) {
+      if (isPending(row) && !heads.has(row.conversationKey)) heads.set(row.conversationKey, row);
+    }
+    return [...heads.values()]
+      .filter((row) => served.has(row.channel) && isDue(row, now))
+      .sort((a, b) => a.seq - b.seq)
+      .slice(0, limit)
+      .map(copy);
+  }
+
+  async claimOutbox(seq: number, lease: OutboxLease): Promise<OutboxEntry | null> {
+    const row = this.outbox.get(seq);
+    if (!row || !isPending(row) || !isDue(row, lease.now) || !this.isHead(row)) return null;
+    row.leaseOwner = lease.owner;
+    row.leaseUntil = lease.until;
+    return copy(row);
+  }
+
+  async renewOutboxLease(seq: number, lease: OutboxLease): Promise<boolean> {
+    const row = this.outbox.get(seq);
+    if (!row || !isPending(row) || row.leaseOwner !== lease.owner) return false;
+    row.leaseUntil = lease.until;
+    return true;
   }
 
   async markDelivered(seqs: number[], now: number): Promise<void> {
     for (const seq of seqs) {
       const entry = this.outbox.get(seq);
-      if (entry && entry.deliveredAt === null) entry.deliveredAt = now;
+      if (!entry) continue;
+      if (entry.deliveredAt === null) entry.deliveredAt = now;
+      entry.leaseOwner = null;
+      entry.leaseUntil = null;
     }
+  }
+
+  async failOutbox(seq: number, failure: OutboxFailure): Promise<boolean> {
+    const row = this.outbox.get(seq);
+    if (!row || !isPending(row) || row.leaseOwner !== failure.owner) return false;
+    row.attempts += 1;
+    row.lastError = failure.error;
+    if (failure.retryAt === null) row.failedAt = failure.now;
+    else row.nextAttemptAt = failure.retryAt;
+    row.leaseOwner = null;
+    row.leaseUntil = null;
+    return true;
+  }
+
+  async releaseOutbox(owner: string, options: { seq?: number; notBefore?: number } = {}): Promise<number> {
+    let released = 0;
+    for (const row of this.outbox.values()) {
+      if (row.leaseOwner !== owner || (options.seq !== undefined && row.seq !== options.seq)) continue;
+      row.leaseOwner = null;
+      row.leaseUntil = null;
+      if (options.notBefore !== undefined && isPending(row)) row.nextAttemptAt = options.notBefore;
+      released += 1;
+    }
+    return released;
+  }
+
+  async outboxDepth(): Promise<OutboxDepth[]> {
+    const depth = new Map<string, OutboxDepth>();
+    for (const row of this.outbox.values()) {
+      if (!isPending(row)) continue;
+      const kept = depth.get(row.channel);
+      if (kept) {
+        kept.pending += 1;
+        kept.oldestCreatedAt = Math.min(kept.oldestCreatedAt, row.createdAt);
+      } else depth.set(row.channel, { channel: row.channel, pending: 1, oldestCreatedAt: row.createdAt });
+    }
+    return [...depth.values()].sort((a, b) => a.channel.localeCompare(b.channel));
   }
 
   async listSubmissions(filter: SubmissionFilter, limit: number): Promise<Submission[]> {
@@ -120,12 +215,9 @@ export class MemoryStore implements Store {
   async deleteUser(channel: string, userId: string): Promise<number> {
     const keys = [...this.conversations].filter(([, c]) => c.channel === channel && c.userId === userId).map(([k]) => k);
     const gone = new Set(keys);
-    for (const key of keys) this.conversations.delete(key);
-    for (const [seq, entry] of this.outbox) if (gone.has(entry.conversationKey)) this.outbox.delete(seq);
-    for (const [mark, p] of this.processed) if (gone.has(p.conversationKey)) this.processed.delete(mark);
+    this.eraseConversations(gone);
     for (const [id, s] of this.submissions) {
-      const theirs = s.channel === channel && s.userId === userId;
-      if (theirs || gone.has(s.conversationKey)) this.submissions.delete(id);
+      if (s.channel === channel && s.userId === userId) this.submissions.delete(id);
     }
     for (const [key, r] of this.references) {
       if (r.channel === channel && r.userId === userId) this.references.delete(key);
@@ -136,15 +228,27 @@ export class MemoryStore implements Store {
     return keys.length;
   }
 
-  /** The time is not kept: nothing reads it back. */
+  async deleteIdleConversations(before: number, keep: readonly string[]): Promise<number> {
+    const kept = new Set(keep);
+    const lastUse = new Map<string, number>();
+    const use = (key: string, at: number) => lastUse.set(key, Math.max(lastUse.get(key) ?? at, at));
+    for (const [key, c] of this.conversations) use(key, c.updatedAt);
+    for (const [key, r] of this.references) use(key, r.updatedAt);
+    const idle = new Set([...lastUse].filter(([key, at]) => at < before && !kept.has(key)).map(([key]) => key));
+    this.eraseConversations(idle);
+    for (const key of idle) this.references.delete(key);
+    for (const [id, d] of this.deliveries) if (idle.has(d.conversationKey)) this.deliveries.delete(id);
+    return idle.size;
+  }
+
   async saveReference(
     conversationKey: string,
     channel: string,
     userId: string,
     reference: unknown,
-    _now: number,
+    now: number,
   ): Promise<void> {
-    this.references.set(conversationKey, { channel, userId, data: toJson(reference, 'reference') });
+    this.references.set(conversationKey, { channel, userId, data: toJson(reference, 'reference'), updatedAt: now });
   }
 
   async getReference(conversationKey: string): Promise<unknown | null> {
@@ -164,8 +268,35 @@ export class MemoryStore implements Store {
     return kept ? { ...kept } : null;
   }
 
+  async ping(): Promise<void> {
+    if (this.closed) throw new Error('the store is closed');
+  }
+
   async close(): Promise<void> {
-    // Nothing to release; the data goes with the process.
+    // Nothing to release; the data goes with the process. Only ping() tells.
+    this.closed = true;
+  }
+
+  /** No earlier pending row of its conversation: the outbox never sends a reply before one committed before it. */
+  private isHead(row: OutboxRow): boolean {
+    for (const seq of this.outboxOf.get(row.conversationKey) ?? []) {
+      if (seq >= row.seq) return true;
+      const other = this.outbox.get(seq);
+      if (other && isPending(other)) return false;
+    }
+    return true;
+  }
+
+  /** Conversations with what hangs on them: marks, replies and submissions. */
+  private eraseConversations(keys: ReadonlySet<string>): void {
+    if (keys.size === 0) return;
+    for (const key of keys) this.conversations.delete(key);
+    for (const key of keys) {
+      for (const seq of this.outboxOf.get(key) ?? []) this.outbox.delete(seq);
+      this.outboxOf.delete(key);
+    }
+    for (const [mark, p] of this.processed) if (keys.has(p.conversationKey)) this.processed.delete(mark);
+    for (const [id, s] of this.submissions) if (keys.has(s.conversationKey)) this.submissions.delete(id);
   }
 }
 
@@ -173,6 +304,16 @@ function markKey(channel: string, messageId: string): string {
   return `${channel}\u0000${messageId}`;
 }
 
-function copy(entry: OutboxEntry): OutboxEntry {
+function isPending(row: OutboxEntry): boolean {
+  return row.deliveredAt === null && row.failedAt === null;
+}
+
+function isDue(row: OutboxRow, now: number): boolean {
+  return row.nextAttemptAt <= now && (row.leaseUntil === null || row.leaseUntil <= now);
+}
+
+/** A fresh copy without the lease, which is the store's business. */
+function copy(row: OutboxEntry): OutboxEntry {
+  const { leaseOwner: _owner, leaseUntil: _until, ...entry } = row as OutboxRow;
   return { ...entry, message: JSON.parse(JSON.stringify(entry.message)) as unknown };
 }

@@ -234,6 +234,28 @@ export const MIGRATIONS: readonly Migration[] = [
         );
       `),
   },
+  {
+    name: 'outbox delivery: attempts, back-off, give-up and leases',
+    up: (db) =>
+      db.exec(`
+        ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+        -- Rows written before this step are due at once.
+        ALTER TABLE outbox ADD COLUMN next_attempt_at INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE outbox ADD COLUMN last_error TEXT;
+        ALTER TABLE outbox ADD COLUMN failed_at INTEGER;
+        -- The worker sending the row now, and until when no other may take it.
+        ALTER TABLE outbox ADD COLUMN lease_owner TEXT;
+        ALTER TABLE outbox ADD COLUMN lease_until INTEGER;
+        UPDATE outbox SET next_attempt_at = created_at;
+
+        -- "Pending" now also means not given up.
+        DROP INDEX outbox_pending;
+        CREATE INDEX outbox_pending ON outbox (seq) WHERE delivered_at IS NULL AND failed_at IS NULL;
+        -- A conversation's first pending row: what a worker may send next.
+        CREATE INDEX outbox_pending_by_conversation ON outbox (conversation_key, seq)
+          WHERE delivered_at IS NULL AND failed_at IS NULL;
+      `),
+  },
 ];
 
 export interface MigrationReport {

@@ -4,12 +4,16 @@ import Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
 import { checkLimit, conversationRow, fromJson, serialiseTurn, toJson, type SerialisedTurn } from './guards';
 import { migrate } from './sqlite-schema';
+import { WriteBatch } from './sqlite-write-batch';
 import {
   DELIVERY_RANK,
   type CommitResult,
   type Delivery,
   type DeliveryState,
+  type OutboxDepth,
   type OutboxEntry,
+  type OutboxFailure,
+  type OutboxLease,
   type Store,
   type StoredConversation,
   type Submission,
@@ -30,9 +34,21 @@ interface OutboxRow {
   message: string;
   created_at: number;
   delivered_at: number | null;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  failed_at: number | null;
 }
 
-const OUTBOX_COLUMNS = 'seq, conversation_key, channel, message_id, message, created_at, delivered_at';
+const OUTBOX_COLUMNS =
+  'seq, conversation_key, channel, message_id, message, created_at, delivered_at, attempts, next_attempt_at, last_error, failed_at';
+/** Neither delivered nor given up; `o` names the row being tested. */
+const PENDING = 'o.delivered_at IS NULL AND o.failed_at IS NULL';
+/** No earlier pending row in the same conversation (served by outbox_pending_by_conversation). */
+const HEAD = `NOT EXISTS (SELECT 1 FROM outbox p WHERE p.conversation_key = o.conversation_key AND p.seq < o.seq
+  AND p.delivered_at IS NULL AND p.failed_at IS NULL)`;
+/** May be tried at @now: due, and no lease or one that has run out. */
+const DUE = 'o.next_attempt_at <= @now AND (o.lease_until IS NULL OR o.lease_until <= @now)';
 
 interface SubmissionRow {
   id: number;
@@ -66,9 +82,10 @@ const SUBMISSIONS = 'SELECT id, conversation_key, channel, user_id, kind, data, 
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly sql: ReturnType<typeof prepare>;
-  private readonly commitTx: Database.Transaction<(c: TurnCommit, turn: SerialisedTurn) => CommitResult>;
   private readonly deleteUserTx: Database.Transaction<(channel: string, userId: string) => number>;
-  private readonly markDeliveredTx: Database.Transaction<(seqs: number[], now: number) => void>;
+  private readonly deleteIdleTx: Database.Transaction<(before: number, keep: string) => number>;
+  /** The turn's writes (commit, claim, delivered mark) of conversations handled at once share one commit. */
+  private readonly writes: WriteBatch;
 
   /** `path` is a file (its directory is created if missing) or `:memory:`. */
   constructor(path: string, options: SqliteStoreOptions = {}) {
@@ -80,17 +97,23 @@ export class SqliteStore implements Store {
       // With WAL, NORMAL loses at most the last commits on power loss, never integrity.
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma('foreign_keys = ON');
+      // Erased rows are overwritten with zeros, not left readable in free pages of the file.
+      this.db.pragma('secure_delete = ON');
       migrate(this.db);
       this.sql = prepare(this.db);
     } catch (err) {
       this.db.close();
       throw err;
     }
-    this.commitTx = this.db.transaction((c, turn) => this.writeTurn(c, turn));
     this.deleteUserTx = this.db.transaction((channel, userId) => this.eraseUser(channel, userId));
-    this.markDeliveredTx = this.db.transaction((seqs, now) => {
-      for (const seq of seqs) this.sql.markDelivered.run(now, seq);
+    this.deleteIdleTx = this.db.transaction((before, keep) => {
+      const keys = this.sql.idleKeys.all({ before, keep }) as string[];
+      if (keys.length === 0) return 0;
+      const list = JSON.stringify(keys);
+      for (const statement of this.sql.deleteKeyed) statement.run(list);
+      return keys.length;
     });
+    this.writes = new WriteBatch(this.db);
   }
 
   /**
@@ -114,7 +137,8 @@ export class SqliteStore implements Store {
   }
 
   async commitTurn(c: TurnCommit): Promise<CommitResult> {
-    return this.commitTx.immediate(c, serialiseTurn(c));
+    const turn = serialiseTurn(c);
+    return this.writes.write(() => this.writeTurn(c, turn));
   }
 
   async repliesTo(channel: string, messageId: string): Promise<OutboxEntry[] | null> {
@@ -133,8 +157,45 @@ export class SqliteStore implements Store {
     return this.entries(this.sql.pendingOutbox.all(limit));
   }
 
+  async dueOutbox(now: number, channels: readonly string[], limit: number): Promise<OutboxEntry[]> {
+    checkLimit(limit);
+    return this.entries(this.sql.dueOutbox.all({ now, channels: JSON.stringify(channels), limit }));
+  }
+
+  async claimOutbox(seq: number, lease: OutboxLease): Promise<OutboxEntry | null> {
+    const row = await this.writes.write(() => this.sql.claimOutbox.get({ seq, now: lease.now, owner: lease.owner, until: lease.until }));
+    return row === undefined ? null : this.entries([row])[0]!;
+  }
+
+  async renewOutboxLease(seq: number, lease: OutboxLease): Promise<boolean> {
+    return this.sql.renewOutboxLease.run({ seq, owner: lease.owner, until: lease.until }).changes > 0;
+  }
+
   async markDelivered(seqs: number[], now: number): Promise<void> {
-    if (seqs.length > 0) this.markDeliveredTx.immediate(seqs, now);
+    if (seqs.length === 0) return;
+    await this.writes.write(() => {
+      for (const seq of seqs) this.sql.markDelivered.run(now, seq);
+    });
+  }
+
+  async failOutbox(seq: number, f: OutboxFailure): Promise<boolean> {
+    const written = this.sql.failOutbox.run({ seq, owner: f.owner, error: f.error, now: f.now, retryAt: f.retryAt });
+    return written.changes > 0;
+  }
+
+  async releaseOutbox(owner: string, options: { seq?: number; notBefore?: number } = {}): Promise<number> {
+    const { seq = null, notBefore = null } = options;
+    return this.sql.releaseOutbox.run({ owner, seq, notBefore }).changes;
+  }
+
+  async outboxDepth(): Promise<OutboxDepth[]> {
+    const rows = this.sql.outboxDepth.all() as { channel: string; pending: number; oldest: number }[];
+    return rows.map((r) => ({ channel: r.channel, pending: r.pending, oldestCreatedAt: r.oldest }));
+  }
+
+  async ping(): Promise<void> {
+    // Throws once the connection is closed, or when the file cannot be read.
+    this.sql.ping.get();
   }
 
   async listSubmissions(filter: SubmissionFilter, limit: number): Promise<Submission[]> {
@@ -151,7 +212,15 @@ export class SqliteStore implements Store {
   }
 
   async deleteUser(channel: string, userId: string): Promise<number> {
-    return this.deleteUserTx.immediate(channel, userId);
+    const removed = this.deleteUserTx.immediate(channel, userId);
+    this.forgetErased();
+    return removed;
+  }
+
+  async deleteIdleConversations(before: number, keep: readonly string[]): Promise<number> {
+    const removed = this.deleteIdleTx.immediate(before, JSON.stringify(keep));
+    if (removed > 0) this.forgetErased();
+    return removed;
   }
 
   async saveReference(
@@ -201,6 +270,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (!this.db.open) return;
+    this.writes.flush();
     // Lets SQLite refresh the statistics its query planner relies on; cheap when nothing changed.
     this.db.pragma('optimize');
     this.db.close();
@@ -218,7 +288,7 @@ export class SqliteStore implements Store {
       this.sql.insertSubmission.run(c.conversationKey, c.channel, c.userId, kind, text, c.now);
     }
     const outbox = messages.map((message): OutboxEntry => {
-      const { lastInsertRowid } = this.sql.insertOutbox.run(c.conversationKey, c.channel, c.messageId, message, c.now);
+      const { lastInsertRowid } = this.sql.insertOutbox.run(c.conversationKey, c.channel, c.messageId, message, c.now, c.now);
       // A fresh parse, not the caller's object: the result must not alias what the caller still holds.
       return {
         seq: Number(lastInsertRowid),
@@ -228,6 +298,10 @@ export class SqliteStore implements Store {
         message: JSON.parse(message) as unknown,
         createdAt: c.now,
         deliveredAt: null,
+        attempts: 0,
+        nextAttemptAt: c.now,
+        lastError: null,
+        failedAt: null,
       };
     });
     return { ok: true, rev: c.expectedRev + 1, outbox };
@@ -241,6 +315,16 @@ export class SqliteStore implements Store {
     this.sql.deleteUserReferences.run(channel, userId);
     this.sql.deleteUserDeliveries.run(channel, userId);
     return this.sql.deleteUserConversations.run(channel, userId).changes;
+  }
+
+  /**
+   * Erased rows are zeroed in the file (secure_delete), but the write-ahead
+   * log still holds the pages as they were until a checkpoint: copying it
+   * into the file and truncating it leaves no trace of them on disk. A reader
+   * holding the log open can defer that to a later checkpoint; it is not an error.
+   */
+  private forgetErased(): void {
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
   /** One statement per filter shape, so each can use its index rather than a scan. */
@@ -262,6 +346,10 @@ export class SqliteStore implements Store {
       message: fromJson(r.message, { table: 'outbox', column: 'message', row: `seq ${r.seq}` }),
       createdAt: r.created_at,
       deliveredAt: r.delivered_at,
+      attempts: r.attempts,
+      nextAttemptAt: r.next_attempt_at,
+      lastError: r.last_error,
+      failedAt: r.failed_at,
     }));
   }
 }
@@ -283,15 +371,50 @@ function prepare(db: Database.Database) {
     getMark: s('SELECT conversation_key FROM processed WHERE channel = ? AND message_id = ?'),
     insertMark: s('INSERT INTO processed (channel, message_id, conversation_key, created_at) VALUES (?, ?, ?, ?)'),
     insertOutbox: s(
-      'INSERT INTO outbox (conversation_key, channel, message_id, message, created_at) VALUES (?, ?, ?, ?, ?)',
+      `INSERT INTO outbox (conversation_key, channel, message_id, message, created_at, next_attempt_at)
+       VALUES (?, ?, ?, ?, ?, ?)`,
     ),
     // Bounded by the conversation index: the message's replies sit among its conversation's rows.
     repliesTo: s(
       `SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE conversation_key = ? AND channel = ? AND message_id = ? ORDER BY seq`,
     ),
     outboxSince: s(`SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE conversation_key = ? AND seq > ? ORDER BY seq LIMIT ?`),
-    pendingOutbox: s(`SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE delivered_at IS NULL ORDER BY seq LIMIT ?`),
-    markDelivered: s('UPDATE outbox SET delivered_at = ? WHERE seq = ? AND delivered_at IS NULL'),
+    pendingOutbox: s(`SELECT ${OUTBOX_COLUMNS} FROM outbox o WHERE ${PENDING} ORDER BY seq LIMIT ?`),
+    dueOutbox: s(
+      `SELECT ${OUTBOX_COLUMNS} FROM outbox o
+       WHERE ${PENDING} AND ${DUE} AND o.channel IN (SELECT value FROM json_each(@channels)) AND ${HEAD}
+       ORDER BY o.seq LIMIT @limit`,
+    ),
+    // One statement, so that the checks and the lease are one atomic step even across processes.
+    claimOutbox: s(
+      `UPDATE outbox AS o SET lease_owner = @owner, lease_until = @until
+       WHERE o.seq = @seq AND ${PENDING} AND ${DUE} AND ${HEAD}
+       RETURNING ${OUTBOX_COLUMNS}`,
+    ),
+    renewOutboxLease: s(
+      `UPDATE outbox AS o SET lease_until = @until WHERE o.seq = @seq AND o.lease_owner = @owner AND ${PENDING}`,
+    ),
+    // A row keeps the time of its first delivery; any lease on it ends.
+    markDelivered: s(
+      'UPDATE outbox SET delivered_at = coalesce(delivered_at, ?), lease_owner = NULL, lease_until = NULL WHERE seq = ?',
+    ),
+    failOutbox: s(
+      `UPDATE outbox AS o SET attempts = attempts + 1, last_error = @error,
+         next_attempt_at = coalesce(@retryAt, next_attempt_at),
+         failed_at = CASE WHEN @retryAt IS NULL THEN @now END,
+         lease_owner = NULL, lease_until = NULL
+       WHERE o.seq = @seq AND o.lease_owner = @owner AND ${PENDING}`,
+    ),
+    releaseOutbox: s(
+      `UPDATE outbox AS o SET lease_owner = NULL, lease_until = NULL,
+         next_attempt_at = CASE WHEN @notBefore IS NOT NULL AND ${PENDING} THEN @notBefore ELSE next_attempt_at END
+       WHERE o.lease_owner = @owner AND (@seq IS NULL OR o.seq = @seq)`,
+    ),
+    outboxDepth: s(
+      `SELECT channel, count(*) AS pending, min(created_at) AS oldest FROM outbox o
+       WHERE ${PENDING} GROUP BY channel ORDER BY channel`,
+    ),
+    ping: s('SELECT 1'),
     deleteUserOutbox: s(`DELETE FROM outbox WHERE conversation_key IN (${userConversations})`),
     deleteUserMarks: s(`DELETE FROM processed WHERE conversation_key IN (${userConversations})`),
     insertSubmission: s(
@@ -325,5 +448,24 @@ function prepare(db: Database.Database) {
     getDelivery: s('SELECT * FROM deliveries WHERE channel = ? AND external_id = ?'),
     deleteUserDeliveries: s('DELETE FROM deliveries WHERE channel = ? AND user_id = ?'),
     deleteUserConversations: s('DELETE FROM conversations WHERE channel = ? AND user_id = ?'),
+    // Conversations idle since @before: the latest turn or reference is older. Their keys, as a JSON list,
+    // feed the deletes below (children first, for the foreign keys).
+    idleKeys: db
+      .prepare(
+        `SELECT key FROM (
+           SELECT key, updated_at FROM conversations
+           UNION ALL SELECT conversation_key AS key, updated_at FROM channel_refs
+         ) GROUP BY key
+         HAVING max(updated_at) < @before AND key NOT IN (SELECT value FROM json_each(@keep))`,
+      )
+      .pluck(),
+    deleteKeyed: [
+      s('DELETE FROM submissions WHERE conversation_key IN (SELECT value FROM json_each(?))'),
+      s('DELETE FROM outbox WHERE conversation_key IN (SELECT value FROM json_each(?))'),
+      s('DELETE FROM processed WHERE conversation_key IN (SELECT value FROM json_each(?))'),
+      s('DELETE FROM deliveries WHERE conversation_key IN (SELECT value FROM json_each(?))'),
+      s('DELETE FROM channel_refs WHERE conversation_key IN (SELECT value FROM json_each(?))'),
+      s('DELETE FROM conversations WHERE key IN (SELECT value FROM json_each(?))'),
+    ],
   };
 }

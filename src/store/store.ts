@@ -19,6 +19,43 @@ export interface OutboxEntry {
   message: unknown;
   createdAt: number;
   deliveredAt: number | null;
+  /** Delivery attempts that failed so far. */
+  attempts: number;
+  /** Not to be tried before this time (ms since the epoch): the commit's time, then each back-off or pacing delay. */
+  nextAttemptAt: number;
+  /** The channel's error on the last failed attempt. */
+  lastError: string | null;
+  /** When the outbox gave up on it after too many failed attempts: it is never tried again. */
+  failedAt: number | null;
+}
+
+/**
+ * A delivery worker's hold on one outbox row while it sends it: no other
+ * worker claims the row before `until`, so a worker that dies mid-send only
+ * delays the row until its lease runs out.
+ */
+export interface OutboxLease {
+  /** The worker (one per process), e.g. `host:pid:random`. */
+  owner: string;
+  now: number;
+  until: number;
+}
+
+/** A failed delivery attempt, recorded by the worker holding the row's lease. */
+export interface OutboxFailure {
+  owner: string;
+  error: string;
+  now: number;
+  /** When to try again; null gives the row up (it leaves the pending rows, and the next row of its conversation goes). */
+  retryAt: number | null;
+}
+
+/** Replies waiting to be delivered on one channel. */
+export interface OutboxDepth {
+  channel: string;
+  pending: number;
+  /** When the oldest of them was committed. */
+  oldestCreatedAt: number;
 }
 
 export interface TurnCommit {
@@ -100,9 +137,39 @@ export interface Store {
   repliesTo(channel: string, messageId: string): Promise<OutboxEntry[] | null>;
   /** Replies of one conversation after `afterSeq`, oldest first. */
   outboxSince(conversationKey: string, afterSeq: number, limit: number): Promise<OutboxEntry[]>;
-  /** Undelivered replies of every conversation, oldest first. */
+  /** Replies of every conversation neither delivered nor given up, oldest first. */
   pendingOutbox(limit: number): Promise<OutboxEntry[]>;
+  /**
+   * The replies a worker may try now: of each conversation only its first
+   * pending reply (so that none overtakes an earlier one), and only when it
+   * is due (`nextAttemptAt <= now`), not leased (no lease, or one that ended
+   * by `now`) and on one of `channels`. Oldest first; changes nothing.
+   */
+  dueOutbox(now: number, channels: readonly string[], limit: number): Promise<OutboxEntry[]>;
+  /**
+   * Takes a lease on one reply for a delivery attempt, atomically, only if
+   * it is still pending, first of its conversation, due and not leased by
+   * anyone (the owner included); returns it, else null.
+   */
+  claimOutbox(seq: number, lease: OutboxLease): Promise<OutboxEntry | null>;
+  /** Moves the end of a lease the owner still holds on a pending reply; false if it holds none. */
+  renewOutboxLease(seq: number, lease: OutboxLease): Promise<boolean>;
+  /** Marks replies delivered and ends their leases. The first delivery time is kept. */
   markDelivered(seqs: number[], now: number): Promise<void>;
+  /**
+   * Records a failed attempt of a reply the owner holds: one more attempt,
+   * the error, and the next attempt's time or the time it was given up; the
+   * lease ends. False (nothing written) when the owner does not hold it.
+   */
+  failOutbox(seq: number, failure: OutboxFailure): Promise<boolean>;
+  /**
+   * Hands back the owner's leases without counting an attempt: one reply's
+   * (`seq`), or all of them (shutting down). With `notBefore`, the released
+   * replies are not due before then (a rate limit's slot). Returns how many.
+   */
+  releaseOutbox(owner: string, options?: { seq?: number; notBefore?: number }): Promise<number>;
+  /** Pending replies per channel, with the oldest one's commit time; channels with none are left out. */
+  outboxDepth(): Promise<OutboxDepth[]>;
   /** Submissions matching every given filter field (none: all of them), oldest first. */
   listSubmissions(filter: SubmissionFilter, limit: number): Promise<Submission[]>;
   /**
@@ -113,6 +180,15 @@ export interface Store {
    * that channel. Returns conversations removed.
    */
   deleteUser(channel: string, userId: string): Promise<number>;
+  /**
+   * Retention: erases every conversation idle since `before` (ms since the
+   * epoch: no turn committed and no reference saved at or after it), except
+   * those whose keys are in `keep` (an open case), with its marks, replies,
+   * submissions, reference and delivery states. A reference saved for a
+   * conversation that never committed a turn counts as one. Returns how many
+   * conversation keys were erased.
+   */
+  deleteIdleConversations(before: number, keep: readonly string[]): Promise<number>;
   /**
    * Keeps what a channel needs to write to a conversation later, unprompted
    * (a Teams ConversationReference), replacing any kept before. Stands alone:
@@ -130,5 +206,7 @@ export interface Store {
   recordDelivery(delivery: Delivery): Promise<void>;
   /** The state kept for a sent message; null if none. */
   getDelivery(channel: string, externalId: string): Promise<Delivery | null>;
+  /** Resolves when the database answers a trivial query; rejects otherwise (readiness checks). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

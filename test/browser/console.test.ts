@@ -102,6 +102,8 @@ describeWithChromium('the caseworker console in Chromium', () => {
     const page = await open(PHONE, true);
     await page.goto(server.url + '/');
     await page.locator('#log .msg.bot .text', { hasText: english('common:welcome', { language: 'English' }) }).waitFor();
+    // Set once: still there later proves the page never reloaded.
+    await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
     return page;
   }
 
@@ -124,10 +126,11 @@ describeWithChromium('the caseworker console in Chromium', () => {
 
   const botSaid = (chat: Page, text: string | RegExp) => chat.locator('#log .msg.bot .text', { hasText: text });
 
-  /** The web chat page reads replies written while it waited (a caseworker's) when it loads. */
-  async function reloadUntil(chat: Page, text: string): Promise<void> {
-    await chat.reload();
+  /** A reply written to the person from the console shows in the open web chat by itself, once. */
+  async function arrivesLive(chat: Page, text: string): Promise<void> {
     await botSaid(chat, text).first().waitFor();
+    expect(await botSaid(chat, text).count()).toBe(1);
+    expect(await chat.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
   }
 
   /** A person in danger asks for a caseworker through the web chat's JSON API; gives the case id. */
@@ -227,7 +230,7 @@ describeWithChromium('the caseworker console in Chromium', () => {
       expect(await transcriptLine(asha, 'caseworker', reply).locator('.author').textContent()).toBe(ASHA.name);
       expect(await asha.getByLabel('Reply to the person').inputValue()).toBe('');
       await asha.screenshot({ path: '/tmp/console-laptop.png', fullPage: true });
-      await reloadUntil(person, english('handoff:reply', { organisation: HOST_ORG, text: reply }));
+      await arrivesLive(person, english('handoff:reply', { organisation: HOST_ORG, text: reply }));
 
       // An internal note, then a transfer to the person's home country's National Society.
       await asha.getByLabel('New note').fill('Called the hotline; no answer yet.');
@@ -267,8 +270,12 @@ describeWithChromium('the caseworker console in Chromium', () => {
       expect(await bikash.getByLabel('Reply to the person').isHidden()).toBe(true);
 
       // The person was told of the transfer and of the end, and the bot answers again.
-      await reloadUntil(person, english('handoff:closed', { organisation: HOME_ORG }));
+      await arrivesLive(person, english('handoff:closed', { organisation: HOME_ORG }));
       expect(await botSaid(person, english('handoff:transferred', { organisation: HOME_ORG })).count()).toBe(1);
+      const said = await person.locator('#log .msg.bot .text').allTextContents();
+      expect(said.indexOf(english('handoff:transferred', { organisation: HOME_ORG }))).toBeLessThan(
+        said.indexOf(english('handoff:closed', { organisation: HOME_ORG })),
+      );
       const answered = await person.locator('#log .msg.bot').count();
       await type(person, 'help');
       await botSaid(person, english('common:help')).nth(0).waitFor();

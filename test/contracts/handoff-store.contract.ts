@@ -498,6 +498,63 @@ export function handoffStoreContract(
       });
     });
 
+    describe('retention', () => {
+      const DAY = 86_400_000;
+      const seed = async (id: string, over: Partial<Case>) => {
+        await openAs(store, id, { tracing: TRACING, ...over });
+        await store.addMessage(line({ caseId: id, sourceId: `${id}-m` }));
+        await store.addNote({ caseId: id, userId: 'u-ana', text: 'note', createdAt: T0 });
+        await store.addTransfer({ caseId: id, from: 'sg', to: 'kh', userId: 'u-ana', note: 'moved', at: T0 });
+      };
+      const closed = (at: number): Partial<Case> => ({ status: 'closed', closedAt: at, closedBy: 'caseworker' });
+
+      it('removes the cases closed before the cut-off with their transcripts, notes and transfers, and only those', async () => {
+        const cutoff = T0 + 90 * DAY;
+        await seed('closed-long-ago', closed(T0));
+        await seed('closed-just-before', closed(cutoff - 1));
+        await seed('closed-at-cutoff', closed(cutoff));
+        await seed('closed-recently', closed(cutoff + DAY));
+        await seed('open-and-old', { status: 'assigned', assignedTo: 'u-ana' });
+        await seed('waiting-and-old', {});
+
+        expect(await store.deleteClosedCases(cutoff)).toBe(2);
+
+        for (const id of ['closed-long-ago', 'closed-just-before']) {
+          expect(await store.getCase(id)).toBeNull();
+          expect(await store.listMessages(id)).toEqual([]);
+          expect(await store.listNotes(id)).toEqual([]);
+          expect(await store.listTransfers(id)).toEqual([]);
+        }
+        for (const id of ['closed-at-cutoff', 'closed-recently', 'open-and-old', 'waiting-and-old']) {
+          expect((await store.getCase(id))?.tracing).toEqual(TRACING);
+          expect(await store.listMessages(id)).toHaveLength(1);
+          expect(await store.listNotes(id)).toHaveLength(1);
+          expect(await store.listTransfers(id)).toHaveLength(1);
+        }
+        expect(await store.deleteClosedCases(cutoff)).toBe(0);
+      });
+
+      it('names the conversations of the cases still open, once each', async () => {
+        expect(await store.openCaseConversations()).toEqual([]);
+        await openAs(store, 'waiting', {});
+        await openAs(store, 'assigned', { status: 'assigned', assignedTo: 'u-ana' });
+        await openAs(store, 'closed', closed(T0));
+        await store.openCase(aCase({ id: 'second-of-waiting', conversationKey: 'web:waiting' }), 'm2');
+
+        expect((await store.openCaseConversations()).sort()).toEqual(['web:assigned', 'web:waiting']);
+      });
+
+      it('counts the cases not closed by priority', async () => {
+        expect(await store.countOpenCases()).toEqual({ urgent: 0, normal: 0 });
+        await openAs(store, 'waiting', {});
+        await openAs(store, 'urgent', { priority: 'urgent' });
+        await openAs(store, 'assigned-urgent', { priority: 'urgent', status: 'assigned', assignedTo: 'u-ana' });
+        await openAs(store, 'closed-urgent', { priority: 'urgent', ...closed(T0) });
+
+        expect(await store.countOpenCases()).toEqual({ urgent: 2, normal: 1 });
+      });
+    });
+
     describe('copies', () => {
       it('hands out copies: changing what went in or came back changes nothing stored', async () => {
         const o = org();

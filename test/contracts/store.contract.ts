@@ -1,4 +1,4 @@
-import type { CommitResult, Delivery, OutboxEntry, Store, SubmissionFilter, TurnCommit } from '../../src/store/store';
+import type { CommitResult, Delivery, OutboxEntry, OutboxLease, Store, SubmissionFilter, TurnCommit } from '../../src/store/store';
 
 export interface StoreHarness {
   store: Store;
@@ -306,6 +306,185 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
       });
     });
 
+    describe('outbox delivery', () => {
+      const lease = (owner: string, now: number, ms = 30_000): OutboxLease => ({ owner, now, until: now + ms });
+      const seqsOf = (entries: readonly OutboxEntry[]) => entries.map((e) => e.seq);
+
+      it('writes each reply due at its commit, with no attempts, error or give-up', async () => {
+        const { outbox } = await commitOk(store, turn({ messageId: 'm1', outbox: [{ n: 1 }], now: T0 + 7 }));
+
+        expect(outbox[0]).toMatchObject({ attempts: 0, nextAttemptAt: T0 + 7, lastError: null, failedAt: null });
+        expect((await store.pendingOutbox(10))[0]).toEqual(outbox[0]);
+      });
+
+      it('offers only the first pending reply of each conversation, when due, on the channels asked, oldest first', async () => {
+        const a = await commitOk(store, turn({ messageId: 'm1', outbox: [{ a: 1 }, { a: 2 }] }));
+        const telegram = { conversationKey: 'telegram:c1', channel: 'telegram' };
+        const t = await commitOk(store, turn({ messageId: 'm2', ...telegram, outbox: [{ t: 1 }] }));
+        const b = await commitOk(store, turn({ messageId: 'm3', conversationKey: 'web:b', outbox: [{ b: 1 }], now: T0 + 50 }));
+
+        expect(seqsOf(await store.dueOutbox(T0, ['web', 'telegram'], 10))).toEqual([a.outbox[0]!.seq, t.outbox[0]!.seq]);
+        expect(seqsOf(await store.dueOutbox(T0 + 50, ['web', 'telegram'], 10))).toEqual(
+          seqsOf([a.outbox[0]!, t.outbox[0]!, b.outbox[0]!]),
+        );
+        expect(seqsOf(await store.dueOutbox(T0 + 50, ['web'], 10))).toEqual(seqsOf([a.outbox[0]!, b.outbox[0]!]));
+        expect(seqsOf(await store.dueOutbox(T0 + 50, ['web'], 1))).toEqual([a.outbox[0]!.seq]);
+        expect(await store.dueOutbox(T0 + 50, [], 10)).toEqual([]);
+        expect(await store.dueOutbox(T0 - 1, ['web', 'telegram'], 10)).toEqual([]);
+        await expect(store.dueOutbox(T0, ['web'], -1)).rejects.toThrow(RangeError);
+
+        await store.markDelivered([a.outbox[0]!.seq], T0 + 60);
+        expect(await store.dueOutbox(T0 + 60, ['web'], 10)).toEqual([
+          { ...a.outbox[1]!, message: { a: 2 } },
+          { ...b.outbox[0]!, message: { b: 1 } },
+        ]);
+      });
+
+      it('leases a reply to one worker at a time, and only the first pending one of its conversation', async () => {
+        const { outbox } = await commitOk(store, turn({ messageId: 'm1', outbox: [{ n: 1 }, { n: 2 }] }));
+        const [one, two] = seqsOf(outbox);
+
+        expect(await store.claimOutbox(two!, lease('a', T0))).toBeNull();
+        expect(await store.claimOutbox(one!, lease('a', T0))).toEqual(outbox[0]);
+        // Leased: not offered, and no one (the holder included) takes it again until the lease ends.
+        expect(await store.dueOutbox(T0 + 1, ['web'], 10)).toEqual([]);
+        expect(await store.claimOutbox(one!, lease('b', T0 + 1))).toBeNull();
+        expect(await store.claimOutbox(one!, lease('a', T0 + 1))).toBeNull();
+        expect(await store.claimOutbox(two!, lease('b', T0 + 1))).toBeNull();
+        expect(await store.claimOutbox(987654, lease('b', T0 + 1))).toBeNull();
+
+        // A worker that died: its lease runs out and another takes the reply.
+        expect(seqsOf(await store.dueOutbox(T0 + 30_000, ['web'], 10))).toEqual([one]);
+        expect(await store.claimOutbox(one!, lease('b', T0 + 30_000))).toMatchObject({ seq: one });
+        await store.markDelivered([one!], T0 + 30_001);
+        expect(await store.claimOutbox(one!, lease('c', T0 + 90_000))).toBeNull();
+        expect(await store.claimOutbox(two!, lease('c', T0 + 30_001))).toMatchObject({ seq: two, message: { n: 2 } });
+      });
+
+      it('lets exactly one of many racing workers lease a reply', async () => {
+        const { outbox } = await commitOk(store, turn({ messageId: 'm1', outbox: [{ n: 1 }] }));
+        const claims = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => store.claimOutbox(outbox[0]!.seq, lease(`w${i}`, T0))),
+        );
+        expect(claims.filter((c) => c !== null)).toHaveLength(1);
+      });
+
+      it('lets the holder, and only the holder, extend its lease', async () => {
+        const { outbox } = await commitOk(store, turn({ messageId: 'm1', outbox: [{ n: 1 }] }));
+        const seq = outbox[0]!.seq;
+        await store.claimOutbox(seq, lease('a', T0, 1000));
+
+        expect(await store.renewOutboxLease(seq, lease('b', T0 + 500, 1000))).toBe(false);
+        expect(await store.renewOutboxLease(seq, lease('a', T0 + 500, 1000))).toBe(true);
+        expect(await store.claimOutbox(seq, lease('b', T0 + 1200))).toBeNull();
+        expect(await store.claimOutbox(seq, lease('b', T0 + 1500))).toMatchObject({ seq });
+        expect(await store.renewOutboxLease(seq, lease('a', T0 + 1600))).toBe(false);
+        await store.markDelivered([seq], T0 + 1700);
+        expect(await store.renewOutboxLease(seq, lease('b', T0 + 1800))).toBe(false);
+      });
+
+      it('records a failed attempt: counted, with its error, due again at the retry time, lease ended', async () => {
+        const { outbox } = await commitOk(store, turn({ messageId: 'm1', outbox: [{ n: 1 }, { n: 2 }] }));
+        const [one, two] = seqsOf(outbox);
+        await store.claimOutbox(one!, lease('a', T0));
+
+        const failure = { error: 'network down', now: T0 + 10, retryAt: T0 + 1000 };
+        expect(await store.failOutbox(one!, { ...failure, owner: 'b' })).toBe(false);
+        expect(await store.failOutbox(one!, { ...failure, owner: 'a' })).toBe(true);
+        expect(await store.failOutbox(one!, { ...failure, owner: 'a' })).toBe(false);
+
+        const [stored] = await store.outboxSince(KEY, 0, 1);
+        expect(stored).toMatchObject({ attempts: 1, lastError: 'network down', nextAttemptAt: T0 + 1000, failedAt: null, deliveredAt: null });
+        expect(await store.dueOutbox(T0 + 999, ['web'], 10)).toEqual([]);
+        // Order holds under retries: the second reply waits for the first.
+        expect(await store.claimOutbox(two!, lease('b', T0 + 999))).toBeNull();
+        expect(await store.claimOutbox(one!, lease('b', T0 + 1000))).toMatchObject({ attempts: 1 });
+        await store.failOutbox(one!, { owner: 'b', error: 'still down', now: T0 + 1001, retryAt: T0 + 3000 });
+        expect((await store.outboxSince(KEY, 0, 1))[0]).toMatchObject({ attempts: 2, lastError: 'still down' });
+      });
+
+      it('gives a reply up: out of the pending replies for good, and the next one goes', async () => {
+        const { outbox } = await commitOk(store, turn({ messageId: 'm1', outbox: [{ n: 1 }, { n: 2 }] }));
+        const [one, two] = seqsOf(outbox);
+        await store.claimOutbox(one!, lease('a', T0));
+
+        expect(await store.failOutbox(one!, { owner: 'a', error: 'blocked by the user', now: T0 + 5, retryAt: null })).toBe(true);
+
+        expect((await store.outboxSince(KEY, 0, 1))[0]).toMatchObject({
+          attempts: 1,
+          lastError: 'blocked by the user',
+          failedAt: T0 + 5,
+          deliveredAt: null,
+        });
+        expect(seqsOf(await store.pendingOutbox(10))).toEqual([two]);
+        expect(seqsOf(await store.dueOutbox(T0 + 5, ['web'], 10))).toEqual([two]);
+        expect(await store.claimOutbox(one!, lease('a', T0 + 99_999))).toBeNull();
+        expect(await store.outboxDepth()).toEqual([{ channel: 'web', pending: 1, oldestCreatedAt: T0 }]);
+      });
+
+      it('hands leases back without counting an attempt: one with a new due time, or all of an owner', async () => {
+        await commitOk(store, turn({ messageId: 'm1', outbox: [{ n: 1 }] }));
+        await commitOk(store, turn({ messageId: 'm2', conversationKey: 'web:b', outbox: [{ n: 2 }] }));
+        await commitOk(store, turn({ messageId: 'm3', conversationKey: 'web:c', outbox: [{ n: 3 }] }));
+        const [one, two, three] = seqsOf(await store.pendingOutbox(10));
+        await store.claimOutbox(one!, lease('a', T0));
+        await store.claimOutbox(two!, lease('a', T0));
+        await store.claimOutbox(three!, lease('b', T0));
+
+        expect(await store.releaseOutbox('a', { seq: one!, notBefore: T0 + 700 })).toBe(1);
+        expect(seqsOf(await store.dueOutbox(T0 + 699, ['web'], 10))).toEqual([]);
+        expect(seqsOf(await store.dueOutbox(T0 + 700, ['web'], 10))).toEqual([one]);
+
+        expect(await store.releaseOutbox('a')).toBe(1);
+        expect(seqsOf(await store.dueOutbox(T0 + 700, ['web'], 10))).toEqual([one, two]);
+        expect(await store.releaseOutbox('a')).toBe(0);
+        expect((await store.pendingOutbox(10)).map((e) => e.attempts)).toEqual([0, 0, 0]);
+        // b's lease is b's.
+        expect(await store.claimOutbox(three!, lease('a', T0 + 700))).toBeNull();
+      });
+
+      it('ends the lease when a reply is delivered', async () => {
+        const { outbox } = await commitOk(store, turn({ messageId: 'm1', outbox: [{ n: 1 }] }));
+        await store.claimOutbox(outbox[0]!.seq, lease('a', T0));
+        await store.markDelivered([outbox[0]!.seq], T0 + 3);
+
+        expect(await store.releaseOutbox('a')).toBe(0);
+        expect(await store.failOutbox(outbox[0]!.seq, { owner: 'a', error: 'late', now: T0 + 4, retryAt: T0 + 5 })).toBe(false);
+        expect((await store.outboxSince(KEY, 0, 1))[0]).toMatchObject({ deliveredAt: T0 + 3, attempts: 0, lastError: null });
+      });
+
+      it('counts pending replies per channel, with the oldest commit time', async () => {
+        expect(await store.outboxDepth()).toEqual([]);
+        const { outbox } = await commitOk(store, turn({ messageId: 'm1', outbox: [{ n: 1 }, { n: 2 }], now: T0 + 1 }));
+        const telegram = { conversationKey: 'telegram:c1', channel: 'telegram' };
+        await commitOk(store, turn({ messageId: 'm2', ...telegram, outbox: [{ n: 3 }], now: T0 + 2 }));
+        await commitOk(store, turn({ messageId: 'm3', conversationKey: 'web:b', outbox: [{ n: 4 }], now: T0 + 3 }));
+        await store.markDelivered([outbox[0]!.seq], T0 + 4);
+
+        expect(await store.outboxDepth()).toEqual([
+          { channel: 'telegram', pending: 1, oldestCreatedAt: T0 + 2 },
+          { channel: 'web', pending: 2, oldestCreatedAt: T0 + 1 },
+        ]);
+      });
+
+      it('erases leased and failed replies with their user', async () => {
+        const { outbox } = await commitOk(store, turn({ messageId: 'm1', outbox: [{ n: 1 }, { n: 2 }] }));
+        await store.claimOutbox(outbox[0]!.seq, lease('a', T0));
+        await store.failOutbox(outbox[0]!.seq, { owner: 'a', error: 'down', now: T0, retryAt: null });
+        await store.claimOutbox(outbox[1]!.seq, lease('a', T0));
+
+        await store.deleteUser(CHANNEL, USER);
+
+        expect(await store.outboxSince(KEY, 0, 10)).toEqual([]);
+        expect(await store.outboxDepth()).toEqual([]);
+        expect(await store.releaseOutbox('a')).toBe(0);
+      });
+
+      it('answers a ping while open', async () => {
+        await expect(store.ping()).resolves.toBeUndefined();
+      });
+    });
+
     describe('submissions', () => {
       it('are written with the turn, listed by kind, conversation, both or neither, oldest first', async () => {
         const other = { conversationKey: 'web:b', userId: 'u2' };
@@ -471,6 +650,90 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
 
         await commitOk(store, turn({ ...people[0]!, messageId: 'w9', expectedRev: 0, record: { fresh: true } }));
         expect(await store.getConversation('web:c1')).toEqual({ data: { fresh: true }, rev: 1 });
+      });
+    });
+
+    describe('retention (deleteIdleConversations)', () => {
+      const DAY = 86_400_000;
+      const CUTOFF = T0 + 90 * DAY;
+      /** A conversation whose last turn was at `at`, with a reply, a mark, a submission, a reference and a delivery. */
+      const seed = async (key: string, at: number) => {
+        const channel = key.split(':')[0]!;
+        const userId = `user-of-${key}`;
+        await commitOk(
+          store,
+          turn({ conversationKey: key, channel, userId, messageId: `${key}-m`, now: at, outbox: [{ to: key }], submissions: [rfl({ of: key })] }),
+        );
+        await store.saveReference(key, channel, userId, { of: key }, at);
+        await store.recordDelivery({
+          channel,
+          externalId: `${key}-wamid`,
+          conversationKey: key,
+          userId,
+          state: 'delivered',
+          errorCode: null,
+          errorTitle: null,
+          updatedAt: at,
+        });
+      };
+      const kept = async (key: string) => {
+        const channel = key.split(':')[0]!;
+        return {
+          record: (await store.getConversation(key)) !== null,
+          mark: await store.isProcessed(channel, `${key}-m`),
+          replies: (await store.outboxSince(key, 0, 10)).length,
+          submissions: (await store.listSubmissions({ conversationKey: key }, 10)).length,
+          reference: (await store.getReference(key)) !== null,
+          delivery: (await store.getDelivery(channel, `${key}-wamid`)) !== null,
+        };
+      };
+      const ALL = { record: true, mark: true, replies: 1, submissions: 1, reference: true, delivery: true };
+      const NONE = { record: false, mark: false, replies: 0, submissions: 0, reference: false, delivery: false };
+
+      it('erases conversations idle since the cut-off with everything under their keys, and only those', async () => {
+        await seed('web:idle', T0);
+        await seed('web:just-before', CUTOFF - 1);
+        await seed('web:at-cutoff', CUTOFF);
+        await seed('web:recent', CUTOFF + DAY);
+
+        expect(await store.deleteIdleConversations(CUTOFF, [])).toBe(2);
+
+        expect(await kept('web:idle')).toEqual(NONE);
+        expect(await kept('web:just-before')).toEqual(NONE);
+        expect(await kept('web:at-cutoff')).toEqual(ALL);
+        expect(await kept('web:recent')).toEqual(ALL);
+        expect(await store.deleteIdleConversations(CUTOFF, [])).toBe(0);
+      });
+
+      it('keeps the conversations it is told to keep (an open case), however old', async () => {
+        await seed('web:in-a-case', T0);
+        await seed('web:idle', T0);
+
+        expect(await store.deleteIdleConversations(CUTOFF, ['web:in-a-case', 'web:never-seen'])).toBe(1);
+
+        expect(await kept('web:in-a-case')).toEqual(ALL);
+        expect(await kept('web:idle')).toEqual(NONE);
+      });
+
+      it('counts a reference saved since the cut-off as use, and erases an old reference of a conversation never committed', async () => {
+        await seed('whatsapp-cloud:6591234567', T0);
+        await store.saveReference('whatsapp-cloud:6591234567', 'whatsapp-cloud', 'u', { v: 2 }, CUTOFF + 1);
+        await store.saveReference('teams:only-a-reference', 'teams', 'u', { v: 1 }, T0);
+        await store.saveReference('teams:recent-reference', 'teams', 'u', { v: 1 }, CUTOFF);
+
+        expect(await store.deleteIdleConversations(CUTOFF, [])).toBe(1);
+
+        expect((await kept('whatsapp-cloud:6591234567')).record).toBe(true);
+        expect(await store.getReference('teams:only-a-reference')).toBeNull();
+        expect(await store.getReference('teams:recent-reference')).toEqual({ v: 1 });
+      });
+
+      it('lets an erased conversation start over as a new one', async () => {
+        await seed('web:idle', T0);
+        await store.deleteIdleConversations(CUTOFF, []);
+
+        await commitOk(store, turn({ conversationKey: 'web:idle', messageId: 'again', record: { fresh: true }, now: CUTOFF + DAY }));
+        expect(await store.getConversation('web:idle')).toEqual({ data: { fresh: true }, rev: 1 });
       });
     });
 
@@ -669,6 +932,31 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
           expect((await store.pendingOutbox(10)).map((e) => e.message)).toEqual([{ n: 2 }, { n: 3 }]);
           expect(await store.commitTurn(turn({ messageId: 'm3', expectedRev: 1 }))).toEqual(CONFLICT);
           expect(await store.commitTurn(turn({ messageId: 'm2', expectedRev: 2 }))).toEqual(DUPLICATE);
+        });
+
+        it('keeps attempts, errors, give-ups and leases across close and reopen', async () => {
+          const { outbox } = await commitOk(store, turn({ messageId: 'm1', outbox: [{ n: 1 }, { n: 2 }, { n: 3 }] }));
+          const [one, two, three] = outbox.map((e) => e.seq);
+          await store.claimOutbox(one!, { owner: 'a', now: T0, until: T0 + 100 });
+          await store.failOutbox(one!, { owner: 'a', error: 'gone', now: T0 + 1, retryAt: null });
+          await store.claimOutbox(two!, { owner: 'a', now: T0 + 2, until: T0 + 100 });
+          await store.failOutbox(two!, { owner: 'a', error: 'down', now: T0 + 3, retryAt: T0 + 50 });
+          await store.claimOutbox(two!, { owner: 'b', now: T0 + 50, until: T0 + 5000 });
+          const before = await store.outboxSince(KEY, 0, 10);
+
+          store = await reopenStore(store, harness);
+
+          expect(await store.outboxSince(KEY, 0, 10)).toEqual(before);
+          expect(before.map((e) => [e.attempts, e.lastError, e.failedAt, e.nextAttemptAt])).toEqual([
+            [1, 'gone', T0 + 1, T0],
+            [1, 'down', null, T0 + 50],
+            [0, null, null, T0],
+          ]);
+          // b still holds two, so three waits behind it.
+          expect(await store.dueOutbox(T0 + 60, ['web'], 10)).toEqual([]);
+          expect(await store.claimOutbox(three!, { owner: 'c', now: T0 + 60, until: T0 + 100 })).toBeNull();
+          expect(await store.releaseOutbox('b')).toBe(1);
+          expect((await store.dueOutbox(T0 + 60, ['web'], 10)).map((e) => e.seq)).toEqual([two]);
         });
 
         it('keeps channel references across close and reopen', async () => {

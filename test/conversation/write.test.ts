@@ -1,4 +1,5 @@
 import { ConversationGoneError } from '../../src/conversation/engine';
+import type { PollingOutbox } from '../../src/conversation/delivery/polling';
 import type { OutboxEntry } from '../../src/store/store';
 import { createTestBot, english, keysOf, type TestBot } from '../support';
 
@@ -10,6 +11,7 @@ async function started(): Promise<TestBot> {
   return bot;
 }
 
+const T0 = 1_700_000_000_000;
 const sayHelp = (turn: { say: (o: { key: string }) => void }) => turn.say({ key: 'common:help' });
 
 describe('engine.write', () => {
@@ -85,61 +87,85 @@ describe('engine.write', () => {
   });
 });
 
-describe('engine.redeliver', () => {
-  it('sends what failed, oldest first and in one go per conversation, and reports it', async () => {
-    const bot = await started();
-    const send = jest.spyOn(bot.channel, 'send');
-    send.mockRejectedValueOnce(new Error('down')).mockRejectedValueOnce(new Error('down'));
-    await bot.engine.write(bot.ref, 'w1', (turn) => turn.say({ key: 'common:help' }));
-    await bot.engine.write(bot.ref, 'w2', (turn) => turn.say({ key: 'common:stopped' }));
-    expect(bot.channel.messages).toEqual([]);
-    const reports: string[][] = [];
-    bot.engine.onDelivery((entries, outcome) => {
-      if (outcome.ok) reports.push(entries.map((e) => e.messageId));
-    });
+describe('the outbox after a failed write', () => {
+  /** A started conversation on a clock the test moves, and one round of the polling worker. */
+  async function startedAt(now: { t: number }): Promise<TestBot & { poll: () => Promise<number> }> {
+    const bot = createTestBot({ clock: () => now.t });
+    await bot.send('hi');
+    bot.channel.deliveries.length = 0;
+    return { ...bot, poll: () => (bot.engine.outbox as PollingOutbox).poll() };
+  }
 
-    expect(await bot.engine.redeliver()).toEqual({ delivered: 2, failed: 0 });
+  it('sends what failed once it is due, oldest first, and a later write waits behind it', async () => {
+    const now = { t: T0 };
+    const bot = await startedAt(now);
+    jest.spyOn(bot.channel, 'send').mockRejectedValueOnce(new Error('down'));
+    const reports: [string[], boolean][] = [];
+    bot.engine.onDelivery((entries, outcome) => reports.push([entries.map((e) => e.messageId), outcome.ok]));
+
+    expect(await bot.engine.write(bot.ref, 'w1', sayHelp)).toMatchObject({ delivered: false, error: 'down' });
+    // Not tried: an earlier reply of the conversation is waiting, and nothing overtakes it.
+    expect(await bot.engine.write(bot.ref, 'w2', (turn) => turn.say({ key: 'common:stopped' }))).toMatchObject({
+      delivered: false,
+      queued: true,
+    });
+    expect(await bot.poll()).toBe(0);
+
+    now.t += 1_000;
+    expect(await bot.poll()).toBe(2);
     expect(keysOf(bot.channel.messages)).toEqual(['common:help', 'common:stopped']);
-    expect(bot.channel.deliveries).toHaveLength(1);
-    expect(reports).toEqual([['w1', 'w2']]);
+    expect(reports).toEqual([
+      [['w1'], false],
+      [['w1'], true],
+      [['w2'], true],
+    ]);
     expect(await bot.store.pendingOutbox(10)).toEqual([]);
-    expect(await bot.engine.redeliver()).toEqual({ delivered: 0, failed: 0 });
+    expect(await bot.poll()).toBe(0);
   });
 
-  it('keeps them for the next round when the channel fails again, and nothing overtakes them', async () => {
-    const bot = await started();
+  it('backs off longer after each failure, and delivers once the channel takes it', async () => {
+    const now = { t: T0 };
+    const bot = await startedAt(now);
     const send = jest.spyOn(bot.channel, 'send');
     send.mockRejectedValueOnce(new Error('down'));
     await bot.engine.write(bot.ref, 'w1', sayHelp);
     send.mockRejectedValueOnce(new Error('still down'));
-    expect(await bot.engine.redeliver()).toEqual({ delivered: 0, failed: 1 });
-    expect((await bot.store.pendingOutbox(10)).map((e) => e.messageId)).toEqual(['w1']);
-    expect(await bot.engine.redeliver()).toEqual({ delivered: 1, failed: 0 });
+    now.t += 1_000;
+    await bot.poll();
+
+    const [row] = await bot.store.pendingOutbox(10);
+    expect(row).toMatchObject({ messageId: 'w1', attempts: 2, lastError: 'still down', nextAttemptAt: now.t + 2_000 });
+    now.t += 1_999;
+    expect(await bot.poll()).toBe(0);
+    now.t += 1;
+    expect(await bot.poll()).toBe(1);
     expect(keysOf(bot.channel.messages)).toEqual(['common:help']);
   });
 
-  it('never sends twice what was delivered while it waited for the conversation', async () => {
-    const bot = await started();
-    const send = jest.spyOn(bot.channel, 'send');
-    send.mockRejectedValueOnce(new Error('down'));
+  it('never sends twice what was delivered, even when a stale list names it again', async () => {
+    const now = { t: T0 };
+    const bot = await startedAt(now);
+    jest.spyOn(bot.channel, 'send').mockRejectedValueOnce(new Error('down'));
     await bot.engine.write(bot.ref, 'w1', sayHelp);
-    const stale: OutboxEntry[] = await bot.store.pendingOutbox(10);
-    await bot.engine.redeliver();
-    expect(bot.channel.messages).toHaveLength(1);
-    // As if the list had been read just before another delivery of the same rows.
-    jest.spyOn(bot.store, 'pendingOutbox').mockResolvedValueOnce(stale);
-    expect(await bot.engine.redeliver()).toEqual({ delivered: 0, failed: 0 });
+    now.t += 1_000;
+    const stale: OutboxEntry[] = await bot.store.dueOutbox(now.t, ['test'], 10);
+    expect(await bot.poll()).toBe(1);
+    // As if the list had been read just before another worker delivered the same row.
+    jest.spyOn(bot.store, 'dueOutbox').mockResolvedValueOnce(stale);
+    expect(await bot.poll()).toBe(0);
     expect(bot.channel.messages).toHaveLength(1);
   });
 
   it('has nothing to send for a conversation erased since', async () => {
-    const bot = await started();
+    const now = { t: T0 };
+    const bot = await startedAt(now);
     jest.spyOn(bot.channel, 'send').mockRejectedValueOnce(new Error('down'));
     await bot.engine.write(bot.ref, 'w1', sayHelp);
     await bot.send('delete my data');
     await bot.press('data.erase.confirm');
     bot.channel.deliveries.length = 0;
-    expect(await bot.engine.redeliver()).toEqual({ delivered: 0, failed: 0 });
+    now.t += 60_000;
+    expect(await bot.poll()).toBe(0);
     expect(bot.channel.messages).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import type { Logger } from '../../src/conversation/logger';
+import { AlertMonitor, type AlertMonitorOptions } from '../../src/handoff/alerts';
 import type { AlertTarget, Case, Category, Organisation, Priority } from '../../src/handoff/types';
 
 export const MINUTE = 60_000;
@@ -13,6 +14,22 @@ export const PERSONAL = {
 
 export function organisation(id: string, alertTarget: AlertTarget | null, name = `${id} Red Cross`): Organisation {
   return { id, name, languages: ['en'], countries: ['SA'], expectedResponseMinutes: 30, alertTarget, createdAt: T0 - 100 * MINUTE };
+}
+
+/**
+ * A monitor with the default time limits (5 minutes urgent, 60 any case) and
+ * console links to https://bot.example.org; the store, hub, sender, log and
+ * clock are the test's, and any other option may be given too.
+ */
+export function alertMonitor(
+  opts: Pick<AlertMonitorOptions, 'store' | 'events' | 'sender' | 'log' | 'clock'> & Partial<AlertMonitorOptions>,
+): AlertMonitor {
+  return new AlertMonitor({
+    urgentMinutes: 5,
+    normalMinutes: 60,
+    consoleUrl: (id) => `https://bot.example.org/console/#/cases/${id}`,
+    ...opts,
+  });
 }
 
 let n = 0;

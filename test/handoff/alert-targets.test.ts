@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { alertSender, alertText } from '../../src/handoff/alert-sender';
-import { AlertMonitor } from '../../src/handoff/alerts';
+import type { AlertMonitor } from '../../src/handoff/alerts';
 import { AesGcmCipher } from '../../src/handoff/cipher';
 import { HandoffEvents } from '../../src/handoff/events';
 import { MemoryHandoffStore } from '../../src/store/handoff-memory';
 import { FakeConnector } from '../channels/teams/connector';
 import { startApp, tempDatabase, type RunningApp, type TempDatabase } from '../support/server';
-import { MINUTE, PERSONAL, RecordingLogger, T0, organisation, waitingCase } from './alert-fixtures';
+import { MINUTE, PERSONAL, RecordingLogger, T0, alertMonitor, organisation, waitingCase } from './alert-fixtures';
 import { FakeWebhook } from './alert-webhook';
 
 const PAYLOAD_KEYS = ['caseId', 'category', 'consoleUrl', 'organisation', 'priority', 'waitingMinutes'];
@@ -29,16 +29,7 @@ describe('webhook targets', () => {
   afterEach(() => webhook.stop());
 
   function monitor(sender = alertSender({ log, teams: null, timeoutMs: 200, retryDelaysMs: [10, 20] })): AlertMonitor {
-    return new AlertMonitor({
-      store,
-      events: new HandoffEvents(log),
-      sender,
-      log,
-      urgentMinutes: 5,
-      normalMinutes: 60,
-      consoleUrl: (id) => `https://bot.example.org/console/#/cases/${id}`,
-      clock: () => now,
-    });
+    return alertMonitor({ store, events: new HandoffEvents(log), sender, log, clock: () => now });
   }
 
   /** An RFL case with personal text in its consent, tracing request and transcript, due for its alert. */

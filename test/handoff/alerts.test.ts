@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { AlertMonitor, type Alert, type AlertSender } from '../../src/handoff/alerts';
+import type { Alert, AlertMonitor, AlertMonitorOptions, AlertSender } from '../../src/handoff/alerts';
 import { AesGcmCipher } from '../../src/handoff/cipher';
 import { HandoffEvents } from '../../src/handoff/events';
 import type { HandoffEvent } from '../../src/handoff/service';
 import type { AlertTarget } from '../../src/handoff/types';
 import { MemoryHandoffStore } from '../../src/store/handoff-memory';
-import { MINUTE, T0, RecordingLogger, organisation, waitingCase } from './alert-fixtures';
+import { MINUTE, T0, RecordingLogger, alertMonitor, organisation, waitingCase } from './alert-fixtures';
 
 const WEBHOOK: AlertTarget = { kind: 'webhook', url: 'https://alerts.example.org/hook' };
 
@@ -23,18 +23,8 @@ let sender: RecordingSender;
 let log: RecordingLogger;
 let now: number;
 
-function monitor(over: Partial<ConstructorParameters<typeof AlertMonitor>[0]> = {}): AlertMonitor {
-  return new AlertMonitor({
-    store,
-    events,
-    sender,
-    log,
-    urgentMinutes: 5,
-    normalMinutes: 60,
-    consoleUrl: (id) => `https://bot.example.org/console/#/cases/${id}`,
-    clock: () => now,
-    ...over,
-  });
+function monitor(over: Partial<AlertMonitorOptions> = {}): AlertMonitor {
+  return alertMonitor({ store, events, sender, log, clock: () => now, ...over });
 }
 
 beforeEach(async () => {

@@ -1,3 +1,4 @@
+import type { PollingOutbox } from '../../src/conversation/delivery/polling';
 import { HandoffError } from '../../src/handoff/service';
 import type { Case, Organisation, StaffUser } from '../../src/handoff/types';
 import { buttonsOf, english, keysOf } from '../support';
@@ -12,8 +13,8 @@ interface InCase {
 }
 
 /** A person in Qatar with an open case (from the passport flow), and a caseworker of the organisation serving Qatar. */
-async function inCase(category = 'passport'): Promise<InCase> {
-  const bot = createHandoffBot();
+async function inCase(category = 'passport', clock?: () => number): Promise<InCase> {
+  const bot = createHandoffBot({ clock });
   const org = await addOrganisation(bot.handoffStore, 'Qatar Red Crescent caseworkers', ['QA'], 30);
   const worker = await addStaff(bot.handoffStore, org);
   await placeIn(bot, 'QA', 'PH');
@@ -203,8 +204,9 @@ describe('a caseworker', () => {
     await expect(bot.handoff.reply(colleague, c.id, 'Hi')).rejects.toMatchObject({ code: 'conflict' });
   });
 
-  it('keeps a failed delivery visible on the line, and a later redelivery marks it delivered', async () => {
-    const { bot, c, worker } = await inCase();
+  it('keeps a failed delivery visible on the line, and a later retry marks it delivered', async () => {
+    const now = { t: Date.now() };
+    const { bot, c, worker } = await inCase('passport', () => now.t);
     const send = jest.spyOn(bot.channel, 'send').mockRejectedValueOnce(new Error('channel unreachable'));
     const line = await bot.handoff.reply(worker, c.id, 'Please call me back.');
     expect(line).toMatchObject({ delivery: 'failed', deliveryError: 'channel unreachable' });
@@ -212,7 +214,8 @@ describe('a caseworker', () => {
     expect(await bot.handoffStore.undelivered(10)).toEqual([expect.objectContaining({ id: line.id })]);
     expect(bot.events).toContainEqual({ type: 'message.delivery', caseId: c.id, organisationId: c.organisationId, messageId: line.id, state: 'failed' });
 
-    expect(await bot.engine.redeliver()).toEqual({ delivered: 1, failed: 0 });
+    now.t += 1_000;
+    expect(await (bot.engine.outbox as PollingOutbox).poll()).toBe(1);
     await bot.settled();
     expect((await bot.handoffStore.listMessages(c.id)).find((m) => m.id === line.id)).toMatchObject({ delivery: 'delivered', deliveryError: null });
     expect(bot.events).toContainEqual({ type: 'message.delivery', caseId: c.id, organisationId: c.organisationId, messageId: line.id, state: 'delivered' });

@@ -1,35 +1,11 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { SCRIPT_RUN_MS, runScript, type ScriptRun } from '../support/run-script';
 import { startApp, tempDatabase, type TempDatabase } from '../support/server';
 import { ConsoleClient } from './console-support';
 
-const ROOT = join(__dirname, '..', '..');
-/** Each run starts a Node process that compiles the script: room for a busy machine. */
-const PER_RUN = 20_000;
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs `tsx scripts/admin-create.ts` as `npm run admin:create` does, with only these variables and this standard input. */
-function adminCreate(args: string[], env: Record<string, string>, stdin = ''): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/admin-create.ts', ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
+function adminCreate(args: string[], env: Record<string, string>, stdin = ''): Promise<ScriptRun> {
+  return runScript('scripts/admin-create.ts', { args, env, stdin });
 }
 
 describe('npm run admin:create', () => {
@@ -57,7 +33,7 @@ describe('npm run admin:create', () => {
     const duplicate = await adminCreate(['--email', 'ADMIN@example.org', '--name', 'Someone Else'], { ...env, ADMIN_PASSWORD: 'another long password' });
     expect(duplicate.code).toBe(1);
     expect(duplicate.stderr).toContain('a user with this email already exists; nothing was changed');
-  }, 3 * PER_RUN);
+  }, 3 * SCRIPT_RUN_MS);
 
   test('the server on the same database lets the admins log in, in the one default organisation', async () => {
     const running = await startApp(db.path, { env: { DATA_ENCRYPTION_KEY: key } });
@@ -104,5 +80,5 @@ describe('npm run admin:create', () => {
     } finally {
       await running.close();
     }
-  }, 8 * PER_RUN);
+  }, 8 * SCRIPT_RUN_MS);
 });

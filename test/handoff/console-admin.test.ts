@@ -1,6 +1,6 @@
 import type { Organisation, StaffUser } from '../../src/handoff/types';
-import { startApp, tempDatabase, type RunningApp, type TempDatabase } from '../support/server';
-import { ConsoleClient, EventStream, PASSWORD, addOrganisation, addUser } from './console-support';
+import { useRunningApp } from '../support/server';
+import { ConsoleClient, EventStream, PASSWORD, addOrganisation, addUser, loggedIn } from './console-support';
 
 interface UserView {
   id: string;
@@ -11,29 +11,19 @@ interface UserView {
 }
 
 describe('console admin endpoints over HTTP', () => {
-  let db: TempDatabase;
-  let running: RunningApp;
+  const running = useRunningApp();
   let org: Organisation;
   let caseworker: StaffUser;
   let adminUser: StaffUser;
-  const admin = new ConsoleClient('');
-  const worker = new ConsoleClient('');
+  let admin: ConsoleClient;
+  let worker: ConsoleClient;
 
   beforeAll(async () => {
-    db = tempDatabase();
-    running = await startApp(db.path);
     org = await addOrganisation(running.app, 'Philippine Red Cross', ['PH']);
     adminUser = await addUser(running.app, org, 'admin@example.org', 'admin');
     caseworker = await addUser(running.app, org, 'worker@example.org');
-    Object.assign(admin, { base: running.url });
-    Object.assign(worker, { base: running.url });
-    expect((await admin.login('admin@example.org')).status).toBe(200);
-    expect((await worker.login('worker@example.org')).status).toBe(200);
-  });
-
-  afterAll(async () => {
-    await running.close();
-    db.remove();
+    admin = await loggedIn(running.url, 'admin@example.org');
+    worker = await loggedIn(running.url, 'worker@example.org');
   });
 
   test('a caseworker gets 403 from every admin endpoint, and changes nothing', async () => {

@@ -1,6 +1,6 @@
 import type { Organisation } from '../../src/handoff/types';
-import { getJson, startApp, tempDatabase, type RunningApp, type TempDatabase } from '../support/server';
-import { ConsoleClient, EventStream, addOrganisation, addUser, openCase } from './console-support';
+import { getJson, useRunningApp } from '../support/server';
+import { EventStream, addOrganisation, addUser, loggedIn, openCase, type ConsoleClient } from './console-support';
 
 interface Summary {
   id: string;
@@ -11,38 +11,25 @@ interface Summary {
 }
 
 describe('console cases over HTTP', () => {
-  let db: TempDatabase;
-  let running: RunningApp;
+  const running = useRunningApp();
   let malaysia: Organisation;
   let nepal: Organisation;
-  const ana = new ConsoleClient('');
-  const ben = new ConsoleClient('');
-  const nabin = new ConsoleClient('');
-  const nepalAdmin = new ConsoleClient('');
+  let ana: ConsoleClient;
+  let ben: ConsoleClient;
+  let nabin: ConsoleClient;
+  let nepalAdmin: ConsoleClient;
 
   beforeAll(async () => {
-    db = tempDatabase();
-    running = await startApp(db.path);
     malaysia = await addOrganisation(running.app, 'Malaysian Red Crescent', ['MY']);
     nepal = await addOrganisation(running.app, 'Nepal Red Cross Society', ['NP']);
     await addUser(running.app, malaysia, 'ana@example.org');
     await addUser(running.app, malaysia, 'ben@example.org');
     await addUser(running.app, nepal, 'nabin@example.org');
     await addUser(running.app, nepal, 'admin@example.org', 'admin');
-    for (const [client, email] of [
-      [ana, 'ana@example.org'],
-      [ben, 'ben@example.org'],
-      [nabin, 'nabin@example.org'],
-      [nepalAdmin, 'admin@example.org'],
-    ] as const) {
-      Object.assign(client, { base: running.url });
-      expect((await client.login(email)).status).toBe(200);
-    }
-  });
-
-  afterAll(async () => {
-    await running.close();
-    db.remove();
+    ana = await loggedIn(running.url, 'ana@example.org');
+    ben = await loggedIn(running.url, 'ben@example.org');
+    nabin = await loggedIn(running.url, 'nabin@example.org');
+    nepalAdmin = await loggedIn(running.url, 'admin@example.org');
   });
 
   test('the queue is urgent first, then oldest, with the documented fields and filters', async () => {

@@ -1,6 +1,6 @@
 import type { Organisation, StaffUser } from '../../src/handoff/types';
-import { startApp, tempDatabase, type RunningApp, type TempDatabase } from '../support/server';
-import { ConsoleClient, addOrganisation, addUser, openCase } from './console-support';
+import { useRunningApp } from '../support/server';
+import { addOrganisation, addUser, loggedIn, openCase, type ConsoleClient } from './console-support';
 
 /**
  * Every request that changes something needs the session's CSRF token:
@@ -8,31 +8,21 @@ import { ConsoleClient, addOrganisation, addUser, openCase } from './console-sup
  * the store has changed.
  */
 describe('CSRF protection of every change', () => {
-  let db: TempDatabase;
-  let running: RunningApp;
+  const running = useRunningApp();
   let org: Organisation;
   let other: Organisation;
   let worker: StaffUser;
-  const admin = new ConsoleClient('');
-  const elsewhere = new ConsoleClient('');
+  let admin: ConsoleClient;
+  let elsewhere: ConsoleClient;
 
   beforeAll(async () => {
-    db = tempDatabase();
-    running = await startApp(db.path);
     org = await addOrganisation(running.app, 'Malaysian Red Crescent', ['MY']);
     other = await addOrganisation(running.app, 'Nepal Red Cross Society', ['NP']);
     await addUser(running.app, org, 'admin@example.org', 'admin');
     worker = await addUser(running.app, org, 'worker@example.org');
-    Object.assign(admin, { base: running.url });
-    Object.assign(elsewhere, { base: running.url });
-    expect((await admin.login('admin@example.org')).status).toBe(200);
+    admin = await loggedIn(running.url, 'admin@example.org');
     // Another live session: its token is real, but not this session's.
-    expect((await elsewhere.login('worker@example.org')).status).toBe(200);
-  });
-
-  afterAll(async () => {
-    await running.close();
-    db.remove();
+    elsewhere = await loggedIn(running.url, 'worker@example.org');
   });
 
   /** Everything a refused request could have touched. */

@@ -1,26 +1,17 @@
 import type { Organisation } from '../../src/handoff/types';
-import { startApp, tempDatabase, type RunningApp, type TempDatabase } from '../support/server';
-import { ConsoleClient, EventStream, addOrganisation, addUser, openCase } from './console-support';
+import { startApp, tempDatabase, useRunningApp } from '../support/server';
+import { ConsoleClient, EventStream, addOrganisation, addUser, loggedIn, openCase } from './console-support';
 
 describe('the console live stream over HTTP', () => {
-  let db: TempDatabase;
-  let running: RunningApp;
+  const running = useRunningApp();
   let malaysia: Organisation;
-  const ana = new ConsoleClient('');
+  let ana: ConsoleClient;
 
   beforeAll(async () => {
-    db = tempDatabase();
-    running = await startApp(db.path);
     malaysia = await addOrganisation(running.app, 'Malaysian Red Crescent', ['MY']);
     await addOrganisation(running.app, 'Nepal Red Cross Society', ['NP']);
     await addUser(running.app, malaysia, 'ana@example.org');
-    Object.assign(ana, { base: running.url });
-    await ana.login('ana@example.org');
-  });
-
-  afterAll(async () => {
-    await running.close();
-    db.remove();
+    ana = await loggedIn(running.url, 'ana@example.org');
   });
 
   test('a new case of the organisation arrives as an event without any text; another organisation\'s does not', async () => {

@@ -1,27 +1,19 @@
 import { hashSessionId } from '../../src/handoff/inbox/sessions';
 import { emailTag } from '../../src/handoff/inbox/login';
 import type { Organisation } from '../../src/handoff/types';
-import { startApp, tempDatabase, type RunningApp, type TempDatabase } from '../support/server';
+import { startApp, tempDatabase, useRunningApp } from '../support/server';
 import { ConsoleClient, PASSWORD, addOrganisation, addUser } from './console-support';
 
 const HOUR = 3_600_000;
 
 describe('console login, sessions and logout over HTTP', () => {
-  let db: TempDatabase;
-  let running: RunningApp;
-  let org: Organisation;
   const clock = { now: Date.now() };
+  const running = useRunningApp({ env: { CONSOLE_SESSION_HOURS: '2' }, app: { clock: () => clock.now } });
+  let org: Organisation;
 
   beforeAll(async () => {
-    db = tempDatabase();
-    running = await startApp(db.path, { env: { CONSOLE_SESSION_HOURS: '2' }, app: { clock: () => clock.now } });
     org = await addOrganisation(running.app, 'Malaysian Red Crescent', ['MY']);
     await addUser(running.app, org, 'ana@example.org');
-  });
-
-  afterAll(async () => {
-    await running.close();
-    db.remove();
   });
 
   test('the right password gives a session cookie with the documented attributes, and /me knows the user', async () => {
@@ -180,20 +172,12 @@ describe('console login, sessions and logout over HTTP', () => {
 });
 
 describe('console login rate limits', () => {
-  let db: TempDatabase;
-  let running: RunningApp;
   const clock = { now: Date.now() };
+  const running = useRunningApp({ app: { clock: () => clock.now } });
 
   beforeAll(async () => {
-    db = tempDatabase();
-    running = await startApp(db.path, { app: { clock: () => clock.now } });
     const org = await addOrganisation(running.app, 'Nepal Red Cross Society', ['NP']);
     await addUser(running.app, org, 'cam@example.org');
-  });
-
-  afterAll(async () => {
-    await running.close();
-    db.remove();
   });
 
   test('after 5 failures for an email, even the right password gets 429 with Retry-After until the window moves on', async () => {

@@ -66,6 +66,14 @@ export class ConsoleClient {
   }
 }
 
+/** A client of the console at `base`, logged in as this user (with PASSWORD). */
+export async function loggedIn(base: string, email: string): Promise<ConsoleClient> {
+  const client = new ConsoleClient(base);
+  const res = await client.login(email);
+  if (res.status !== 200) throw new Error(`${email} could not log in: ${res.status} ${JSON.stringify(res.body)}`);
+  return client;
+}
+
 export async function addOrganisation(app: App, name: string, countries: string[]): Promise<Organisation> {
   const org: Organisation = {
     id: newOrganisationId(),

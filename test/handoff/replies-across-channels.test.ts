@@ -46,7 +46,7 @@ beforeEach(async () => {
       WHATSAPP_CLOUD_VERIFY_TOKEN: SETTINGS.verifyToken,
       WHATSAPP_CLOUD_API_ROOT: graph.url,
     },
-    app: { clock: () => clock, redeliverEveryMs: 100 },
+    app: { clock: () => clock, outboxPollMs: 100 },
   });
   // No organisation serves these people's countries: their cases go to the default one.
   const org = await server.app.handoff.ensureDefaultOrganisation();
@@ -172,7 +172,7 @@ test('a reply the channel does not take is shown failed in the inbox, and retrie
   const inbox = new ConsoleClient(server.url);
   expect((await inbox.login(caseworker.email)).status).toBe(200);
 
-  // Graph answers 500 to the first attempt (and the client's own two retries), then to the first redelivery.
+  // Graph answers 500 to the first attempt (and the client's own two retries), then to the outbox's first retry.
   graph.queue(...Array.from({ length: 6 }, () => GRAPH_ERRORS.serverError));
   const line = await server.app.handoff.reply(caseworker, c.id, 'Please keep a copy of your contract.');
   expect(line.delivery).toBe('failed');
@@ -183,8 +183,11 @@ test('a reply the channel does not take is shown failed in the inbox, and retrie
   expect(shown.status).toBe(200);
   expect(shown.body.messages.find((m) => m.id === line.id)).toMatchObject({ delivery: 'failed', deliveryError: expect.any(String) });
 
-  // The app's redeliver loop keeps trying; once Graph answers, the reply arrives and the line says so.
-  await waitFor(async () => (await server.app.handoffStore.listMessages(c.id)).find((m) => m.id === line.id)?.delivery === 'delivered');
+  // The outbox tries again after each back-off (the clock moves on here); once Graph answers, the reply arrives and the line says so.
+  await waitFor(async () => {
+    clock += 5_000;
+    return (await server.app.handoffStore.listMessages(c.id)).find((m) => m.id === line.id)?.delivery === 'delivered';
+  });
   expect(texts(await person.news())).toEqual([replyText('Please keep a copy of your contract.')]);
   const after = await inbox.get<{ messages: { id: number; delivery: string | null; deliveryError: string | null }[] }>(`/cases/${c.id}`);
   expect(after.body.messages.find((m) => m.id === line.id)).toMatchObject({ delivery: 'delivered', deliveryError: null });

@@ -1,37 +1,34 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONSOLE_CSP } from '../../src/handoff/inbox/page';
-import { startApp, tempDatabase, type RunningApp, type TempDatabase } from '../support/server';
+import { CONSOLE_CSP, CONSOLE_SCRIPTS } from '../../src/handoff/inbox/page';
+import { useRunningApp } from '../support/server';
+import { EXTERNAL_REFERENCE, HTML_WRITES, INLINE_CODE, expectRevalidated, expectServed, pageFile } from './page-checks';
 
 const PAGE_DIR = join(__dirname, '..', '..', 'src', 'handoff', 'inbox', 'page');
+const SCRIPTS = readdirSync(PAGE_DIR).filter((f) => f.endsWith('.js'));
 
-let db: TempDatabase;
-let server: RunningApp;
+const server = useRunningApp();
 
-beforeAll(async () => {
-  db = tempDatabase();
-  server = await startApp(db.path);
-});
-
-afterAll(async () => {
-  await server.close();
-  db.remove();
-});
-
-test.each([
+const SERVED: [path: string, file: string, type: RegExp][] = [
   ['/console', 'index.html', /^text\/html; charset=utf-8/],
   ['/console/', 'index.html', /^text\/html; charset=utf-8/],
-  ['/console/app.js', 'app.js', /^text\/javascript; charset=utf-8/],
+  ...SCRIPTS.map((file): [string, string, RegExp] => [`/console/${file}`, file, /^text\/javascript; charset=utf-8/]),
   ['/console/style.css', 'style.css', /^text\/css; charset=utf-8/],
-])('%s serves %s with the console policy and revalidation', async (path, file, type) => {
-  const res = await fetch(server.url + path);
-  expect(res.status).toBe(200);
-  expect(res.headers.get('content-type')).toMatch(type);
-  expect(res.headers.get('content-security-policy')).toBe(CONSOLE_CSP);
-  expect(res.headers.get('cache-control')).toBe('no-cache');
-  expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-  expect(res.headers.get('referrer-policy')).toBe('no-referrer');
-  expect(await res.text()).toBe(readFileSync(join(PAGE_DIR, file), 'utf8'));
+];
+
+test.each(SERVED)('%s serves %s with the console policy and revalidation', async (path, file, type) => {
+  const headers = await expectServed(server.url + path, PAGE_DIR, file, type);
+  expect(headers.get('content-security-policy')).toBe(CONSOLE_CSP);
+});
+
+test('the page loads every script of its folder, each once, in the order they are served in', () => {
+  const html = pageFile(PAGE_DIR, 'index.html');
+  const loaded = [...html.matchAll(/<script src="\/console\/([^"]+)" defer><\/script>/g)].map((m) => m[1]);
+  expect(loaded).toEqual([...CONSOLE_SCRIPTS]);
+  expect([...loaded].sort()).toEqual([...SCRIPTS].sort());
+  // The namespace the others add to comes first; the file that starts the page comes last.
+  expect(loaded[0]).toBe('core.js');
+  expect(loaded.at(-1)).toBe('main.js');
 });
 
 test('the console policy allows only its own scripts, styles and connections, and no framing', () => {
@@ -55,29 +52,24 @@ test('the web chat keeps the server-wide policy: the console policy stays on the
 });
 
 test('an unchanged file is not sent again', async () => {
-  const first = await fetch(server.url + '/console/app.js');
-  const etag = first.headers.get('etag');
-  expect(etag).toMatch(/^".+"$/);
-  const again = await fetch(server.url + '/console/app.js', { headers: { 'if-none-match': etag! } });
-  expect(again.status).toBe(304);
-  expect(await again.text()).toBe('');
+  await expectRevalidated(server.url + '/console/main.js');
 });
 
 test('the page loads nothing from other sites and has no inline script or style', () => {
-  const html = readFileSync(join(PAGE_DIR, 'index.html'), 'utf8');
-  expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
-  expect(html).not.toMatch(/<script>|<script(?![^>]*\ssrc=)[^>]*>|<style|\sstyle=|\son[a-z]+=/i);
-  const css = readFileSync(join(PAGE_DIR, 'style.css'), 'utf8');
-  expect(css).not.toMatch(/@import|url\(/i);
+  const html = pageFile(PAGE_DIR, 'index.html');
+  expect(html).not.toMatch(EXTERNAL_REFERENCE);
+  expect(html).not.toMatch(INLINE_CODE);
+  expect(pageFile(PAGE_DIR, 'style.css')).not.toMatch(/@import|url\(/i);
 });
 
-test('the page script never writes text as HTML nor sets inline styles', () => {
-  const js = readFileSync(join(PAGE_DIR, 'app.js'), 'utf8');
-  expect(js).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function|\.style\.|setAttribute\('style'/);
+test.each(SCRIPTS)('%s never writes text as HTML nor sets inline styles', (file) => {
+  const js = pageFile(PAGE_DIR, file);
+  expect(js).not.toMatch(HTML_WRITES);
+  expect(js).not.toMatch(/\.style\.|setAttribute\('style'/);
 });
 
 test('every form field of the page has a label', () => {
-  const html = readFileSync(join(PAGE_DIR, 'index.html'), 'utf8');
+  const html = pageFile(PAGE_DIR, 'index.html');
   const fields = [...html.matchAll(/<(input|select|textarea)\b[^>]*>/g)]
     .map((m) => m[0])
     .filter((tag) => !/type="hidden"/.test(tag))

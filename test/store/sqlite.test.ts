@@ -239,6 +239,26 @@ describe('SqliteStore on disk', () => {
     expect((await handoff.openCaseOf('web:c1'))?.id).toBe('case-1');
   });
 
+  it('upgrades a version-5 database: its undelivered replies become due at once, untried, and delivered ones stay delivered', async () => {
+    await mkdir(dirname(file), { recursive: true });
+    const old = new Database(file);
+    inspectors.push(old);
+    migrate(old, MIGRATIONS.slice(0, 5));
+    old.prepare("INSERT INTO conversations VALUES ('web:c1', 'web', 'u1', '{}', 1, 100)").run();
+    old.prepare("INSERT INTO processed VALUES ('web', 'm1', 'web:c1', 100)").run();
+    old.prepare("INSERT INTO outbox (conversation_key, channel, message_id, message, created_at, delivered_at) VALUES ('web:c1', 'web', 'm1', '{\"n\":1}', 100, 150)").run();
+    old.prepare("INSERT INTO outbox (conversation_key, channel, message_id, message, created_at, delivered_at) VALUES ('web:c1', 'web', 'm1', '{\"n\":2}', 100, NULL)").run();
+    old.close();
+
+    const s = store();
+
+    expect(await s.outboxSince('web:c1', 0, 10)).toEqual([
+      expect.objectContaining({ message: { n: 1 }, deliveredAt: 150, attempts: 0, nextAttemptAt: 100, lastError: null, failedAt: null }),
+      expect.objectContaining({ message: { n: 2 }, deliveredAt: null, attempts: 0, nextAttemptAt: 100, lastError: null, failedAt: null }),
+    ]);
+    expect((await s.dueOutbox(100, ['web'], 10)).map((e) => e.message)).toEqual([{ n: 2 }]);
+  });
+
   it('does not run migrations again on reopen, and keeps the data', async () => {
     const first = store();
     await first.commitTurn(commit('m1'));

@@ -24,6 +24,15 @@ export interface TestBotOptions {
   before?: readonly Middleware[];
   /** What else "delete my data" erases, as in EngineOptions. */
   onErase?: EngineOptions['onErase'];
+  /** The conversation lock (default: in memory) and the shared de-duplication (default: none), as in EngineOptions. */
+  lock?: EngineOptions['lock'];
+  dedup?: EngineOptions['dedup'];
+  /** Where the engine logs (default: nowhere). */
+  log?: EngineOptions['log'];
+  /** The per-conversation message limit, as in EngineOptions (none by default). */
+  rateLimiter?: EngineOptions['rateLimiter'];
+  /** The engine's time, as in EngineOptions. */
+  clock?: () => number;
   conversationId?: string;
   userId?: string;
   /** A translator with locales/status.json, for tests of draft-language notices. */
@@ -61,14 +70,17 @@ export function createTestBot(options: TestBotOptions = {}): TestBot {
   const channel = new RecordingChannel({ ...BUTTON_CHANNEL, ...options.capabilities });
   const engine = new Engine({
     store,
-    lock: new MemoryLock(),
+    lock: options.lock ?? new MemoryLock(),
+    dedup: options.dedup,
     flows: new FlowRegistry(options.flows ?? allFlows),
     countries: testDeps.countries,
     tr: options.tr ?? translator,
     channels: [channel],
-    log: silentLogger,
+    log: options.log ?? silentLogger,
     before: options.before,
     onErase: options.onErase,
+    rateLimiter: options.rateLimiter,
+    clock: options.clock,
   });
   const ref: ConversationRef = {
     channel: channel.name,

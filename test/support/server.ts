@@ -38,6 +38,10 @@ export async function startApp(databasePath: string, options: StartOptions = {})
   const config = loadConfig({
     // A fresh key per app, as production would have one; a test may pass its own.
     DATA_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    // Tests drive a conversation far faster than a person types; those about the limit set it themselves.
+    USER_RATE_LIMIT: '0',
+    // Likewise a chat's replies: Telegram's 1 a second per chat would hold them back; the pacing has its own tests.
+    TELEGRAM_CHAT_MAX_PER_SECOND: '0',
     ...options.env,
     HOST: '127.0.0.1',
     PORT: '0',
@@ -47,6 +51,36 @@ export async function startApp(databasePath: string, options: StartOptions = {})
   const app = createApp(config, { ...options.app, ...(options.log ? { logDestination: options.log.destination } : {}) });
   const url = await app.listen();
   return { app, url, close: () => app.close() };
+}
+
+/**
+ * The real app (as startApp) on a fresh temporary SQLite file for the tests
+ * of one file or describe block: started before them, closed and removed
+ * after. Its fields are there from the first test (or beforeAll) on.
+ */
+export function useRunningApp(options: StartOptions = {}): Readonly<Pick<RunningApp, 'app' | 'url'>> {
+  let db: TempDatabase | null = null;
+  let running: RunningApp | null = null;
+  const started = (): RunningApp => {
+    if (!running) throw new Error('the app starts in beforeAll: use it inside a test or hook');
+    return running;
+  };
+  beforeAll(async () => {
+    db = tempDatabase();
+    running = await startApp(db.path, options);
+  });
+  afterAll(async () => {
+    await running?.close();
+    db?.remove();
+  });
+  return {
+    get app() {
+      return started().app;
+    },
+    get url() {
+      return started().url;
+    },
+  };
 }
 
 export interface JsonResponse<T = unknown> {

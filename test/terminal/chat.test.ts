@@ -1,36 +1,14 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { english } from '../support';
+import { SCRIPT_RUN_MS, runScript, type ScriptRun } from '../support/run-script';
 
-const ROOT = join(__dirname, '..', '..');
-/** Each run starts a Node process that compiles the app: room for a busy machine, per run. */
-const PER_RUN = 20_000;
-
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `tsx src/chat.ts` as `npm run chat` does, with these lines piped in. */
-function chat(lines: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'src/chat.ts'], {
-      cwd: ROOT,
-      // As `npm run chat` runs it: plaintext case data allowed for local use.
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ALLOW_PLAINTEXT_DATA: 'true', ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(lines.map((l) => `${l}\n`).join(''));
+/** Runs `tsx src/chat.ts` as `npm run chat` does (plaintext case data allowed for local use), with these lines piped in. */
+function chat(lines: string[], env: Record<string, string>): Promise<ScriptRun> {
+  return runScript('src/chat.ts', {
+    env: { ALLOW_PLAINTEXT_DATA: 'true', ...env },
+    stdin: lines.map((l) => `${l}\n`).join(''),
   });
 }
 
@@ -61,7 +39,7 @@ test('piped lines get numbered choices and reach a packing step', async () => {
   expect(run.stdout).toContain(english('packing:intro', { total: 8 }));
   expect(run.stdout).toContain(step1);
   expect(numberOf(run.stdout, english('common:choice.next'))).toBe('1');
-}, 3 * PER_RUN);
+}, 3 * SCRIPT_RUN_MS);
 
 test('numbers choose, and with a SQLite file each run continues the same conversation', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'vv-chat-'));
@@ -79,11 +57,11 @@ test('numbers choose, and with a SQLite file each run continues the same convers
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}, 5 * PER_RUN);
+}, 5 * SCRIPT_RUN_MS);
 
 test('bot words like quit and stop go to the bot; only the end of input closes the chat', async () => {
   const run = await chat(['hi', 'quit', 'menu'], { DATABASE_URL: 'memory:' });
   expect(run.code).toBe(0);
   expect(run.stdout).toContain(english('common:stopped'));
   expect(run.stdout.lastIndexOf(english('menu:prompt'))).toBeGreaterThan(run.stdout.indexOf(english('common:stopped')));
-}, 3 * PER_RUN);
+}, 3 * SCRIPT_RUN_MS);

@@ -53,7 +53,7 @@ export function teamsRoutes(deps: TeamsDeps): FastifyPluginAsync {
     app.post('/api/messages', async (request, reply) => {
       // botbuilder throws (a 500) on these instead of answering 400.
       const body = request.body as { type?: unknown } | null | undefined;
-      if (typeof body !== 'object' || body === null || Array.isArray(body) || typeof body.type !== 'string') {
+      if (typeof body !== 'object' || body === null || Array.isArray(body) || typeof body.type !== 'string' || body.type === '') {
         throw new HttpError(400, 'invalid_activity', 'the body must be a Bot Framework activity with a type');
       }
       const res = new ResponseShim();
@@ -75,6 +75,12 @@ async function onTurn({ engine, channel, log }: TeamsDeps, context: TurnContext)
   const activity = context.activity;
   // Saved before the turn runs, so its replies (and any sent later) can be delivered.
   await channel.references.remember(activity);
+  if (activity.type === 'invoke') {
+    // The bot's buttons send messages, never invokes; without an answer botbuilder would say 501.
+    log.info({ event: 'teams-invoke-ignored' });
+    await context.sendActivity({ type: 'invokeResponse', value: { status: 200 } });
+    return;
+  }
   let inbound: InboundMessage | null = null;
   if (activity.type === 'message') inbound = toInbound(activity, Date.now());
   else if (activity.type === 'conversationUpdate' && botWasAdded(activity)) inbound = greeting(activity);

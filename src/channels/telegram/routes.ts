@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { handleUpdate, type UpdateDeps } from './updates';
 
 export const WEBHOOK_PATH = '/telegram/webhook';
@@ -19,17 +19,19 @@ export function sameSecret(given: unknown, expected: string): boolean {
 
 /**
  * `POST /telegram/webhook`: requests without the right secret header get 401
- * and are not looked at. Every other request is answered 200 once handled,
- * including updates the bot ignores and malformed ones (logged), because
- * Telegram sends again whatever is not answered 200.
+ * and are not looked at: the header is checked before the body is even read.
+ * Every other request is answered 200 once handled, including updates the
+ * bot ignores and malformed ones (logged), because Telegram sends again
+ * whatever is not answered 200.
  */
 export function telegramRoutes(deps: TelegramRouteDeps): FastifyPluginAsync {
   return async (app) => {
-    app.post(WEBHOOK_PATH, async (request, reply) => {
-      if (!sameSecret(request.headers[SECRET_HEADER], deps.secret)) {
-        request.log.warn({ event: 'telegram-webhook-refused' });
-        return reply.status(401).send({ error: { code: 'unauthorized', message: 'wrong or missing secret token' } });
-      }
+    const onRequest = async (request: FastifyRequest, reply: FastifyReply) => {
+      if (sameSecret(request.headers[SECRET_HEADER], deps.secret)) return;
+      request.log.warn({ event: 'telegram-webhook-refused' });
+      await reply.status(401).send({ error: { code: 'unauthorized', message: 'wrong or missing secret token' } });
+    };
+    app.post(WEBHOOK_PATH, { onRequest }, async (request, reply) => {
       await handleUpdate(request.body, deps);
       return reply.status(200).send({ ok: true });
     });

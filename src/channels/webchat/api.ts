@@ -43,10 +43,14 @@ export function registerApi(app: FastifyInstance, { engine, store }: WebchatDeps
       if (err instanceof InboundError) throw invalid(err.issues);
       throw err;
     }
-    // The engine's result has no outbox seqs; they come from the committed rows.
+    // The engine's result has no outbox seqs; they come from the committed rows. Each reply carries its
+    // seq so that a client that also polls the history shows it once (none after "delete my data",
+    // whose goodbye is not kept).
     const entries = await store.repliesTo(CHANNEL, parsed.message.messageId);
+    const seqs = entries?.length === result.replies.length ? entries.map((e) => e.seq) : null;
+    const replies = seqs ? result.replies.map((r, i) => ({ seq: seqs[i], ...r })) : result.replies;
     reply.header('cache-control', 'no-store');
-    return { status: result.status, replies: result.replies, lastSeq: entries?.at(-1)?.seq ?? null };
+    return { status: result.status, replies, lastSeq: entries?.at(-1)?.seq ?? null };
   });
 
   app.get('/api/webchat/messages', async (request, reply) => {

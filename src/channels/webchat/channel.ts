@@ -3,8 +3,9 @@ import type { ChannelPort } from '../../conversation/channel';
 /**
  * The web chat. Its replies travel back in the HTTP response to the message
  * that caused them, and stay readable from the outbox (GET
- * /api/webchat/messages), so there is nothing to push: `send` only lets the
- * engine mark them delivered.
+ * /api/webchat/messages), which the open page polls for the ones written
+ * unprompted (a caseworker's). So there is nothing to push: `send` only lets
+ * the engine mark them delivered.
  */
 export const webchatChannel: ChannelPort = {
   name: 'webchat',

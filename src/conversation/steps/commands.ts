@@ -21,7 +21,7 @@ export function findCommand(turn: Turn): Command | undefined {
     const name = payload.startsWith('cmd.') ? payload.slice(4) : '';
     return (COMMANDS as readonly string[]).includes(name) ? (name as Command) : undefined;
   }
-  const typed = normalise(turn.text);
+  const typed = turn.typed;
   if (typed === '' || typed.length > 40) return undefined;
   return COMMANDS.find((command) => turn.tr.allWords(`commands:${command}`, normalise).includes(typed));
 }

@@ -1,6 +1,7 @@
 import { resolveLocale } from '../locale';
 import { normalise } from '../render';
 import { languagesOfScript } from '../scripts';
+import type { Translator } from '../i18n';
 import type { Middleware, Turn } from '../turn';
 
 /**
@@ -25,10 +26,28 @@ export function chooseLanguage(turn: Turn, locale: string): void {
 
 /** A language named by its own name ("नेपाली", "Tiếng Việt") or, for English, by `en`. */
 export function typedLanguage(turn: Turn): string | undefined {
-  const typed = normalise(turn.text);
+  const typed = turn.typed;
   if (typed === '' || turn.payload !== undefined) return undefined;
   if (typed === 'en') return 'en';
-  return turn.tr.locales.find((code) => normalise(turn.tr.t(`languages:${code}`, code)) === typed);
+  return ownNames(turn.tr).get(typed);
+}
+
+/** Each language's own name, normalised, to its code: made once per translator, asked on every typed message. */
+const namesByTranslator = new WeakMap<Translator, ReadonlyMap<string, string>>();
+
+function ownNames(tr: Translator): ReadonlyMap<string, string> {
+  let names = namesByTranslator.get(tr);
+  if (!names) {
+    const byName = new Map<string, string>();
+    // The first language with a name wins, as the list's order did before.
+    for (const code of tr.locales) {
+      const name = normalise(tr.t(`languages:${code}`, code));
+      if (!byName.has(name)) byName.set(name, code);
+    }
+    names = byName;
+    namesByTranslator.set(tr, names);
+  }
+  return names;
 }
 
 /**

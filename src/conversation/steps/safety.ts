@@ -16,7 +16,7 @@ const UNSPACED = /[\p{Script=Myanmar}\p{Script=Khmer}]/u;
 export function signalsDanger(turn: Turn): 'alarm' | 'mention' | false {
   if (turn.payload === 'cmd.sos') return 'alarm';
   if (turn.payload !== undefined) return false;
-  const typed = normalise(turn.text);
+  const typed = turn.typed;
   if (typed === '') return false;
   const words = turn.tr.allWords('safety:words', normalise);
   if (words.includes(typed)) return 'alarm';

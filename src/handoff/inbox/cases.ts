@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { HttpError } from '../../http/errors';
+import { TEXT_MAX } from '../staff-side';
 import { CATEGORIES } from '../types';
 import { whoIs } from './auth';
 import type { ConsoleContext } from './context';
@@ -9,7 +10,6 @@ import { Names, caseSummary, caseViewBody, messageView, noteView } from './views
 
 /** Cases listed at most per request: a queue longer than this is a staffing problem, not a paging one. */
 const LIST_LIMIT = 500;
-const TEXT_MAX = 4000;
 
 const Text = z
   .string({ error: 'must be text' })

@@ -2,6 +2,7 @@ import type { Logger } from '../../conversation/logger';
 import type { Handoff } from '../service';
 import type { HandoffStore } from '../store';
 import type { LiveStreams } from './live';
+import type { FailureLimiterFactory } from './rate-limit';
 import type { ConsoleSessions } from './sessions';
 
 /** What the console's routes share. */
@@ -18,4 +19,6 @@ export interface ConsoleContext {
   locales: readonly string[];
   clock: () => number;
   log: Logger;
+  /** Counts failed logins: in memory, or in Redis shared by every instance. */
+  failureLimiter: FailureLimiterFactory;
 }

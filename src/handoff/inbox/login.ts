@@ -8,7 +8,6 @@ import type { StaffUser } from '../types';
 import { clearedCookie, cookieSessionId, requireSession, sessionCookie, whoIs } from './auth';
 import type { ConsoleContext } from './context';
 import { parseInput } from './http-errors';
-import { FailureLimiter } from './rate-limit';
 
 const WINDOW_MS = 15 * 60_000;
 /** Failed logins allowed per email, and per client address (an office may share one), in 15 minutes. */
@@ -47,8 +46,8 @@ function foreignOrigin(request: FastifyRequest, publicOrigin: string | null): bo
 /** Login, logout and "who am I" (API.md, Sessions and CSRF). */
 export function registerLogin(app: FastifyInstance, ctx: ConsoleContext): void {
   const { store, sessions, secure, clock, log } = ctx;
-  const byEmail = new FailureLimiter({ max: LOGIN_LIMITS.perEmail, windowMs: LOGIN_LIMITS.windowMs }, clock);
-  const byAddress = new FailureLimiter({ max: LOGIN_LIMITS.perAddress, windowMs: LOGIN_LIMITS.windowMs }, clock);
+  const byEmail = ctx.failureLimiter('login-email', { max: LOGIN_LIMITS.perEmail, windowMs: LOGIN_LIMITS.windowMs });
+  const byAddress = ctx.failureLimiter('login-address', { max: LOGIN_LIMITS.perAddress, windowMs: LOGIN_LIMITS.windowMs });
 
   app.post('/login', async (request, reply) => {
     if (foreignOrigin(request, ctx.publicOrigin)) throw new HttpError(403, 'foreign_origin', 'a login from another site is refused');
@@ -56,7 +55,7 @@ export function registerLogin(app: FastifyInstance, ctx: ConsoleContext): void {
     const email = given.toLowerCase();
     const emailKey = emailTag(email);
     const address = request.ip;
-    const wait = Math.max(byEmail.retryAfter(emailKey), byAddress.retryAfter(address));
+    const wait = Math.max(await byEmail.retryAfter(emailKey), await byAddress.retryAfter(address));
     if (wait > 0) {
       log.warn({ event: 'console-login-limited' });
       reply.header('retry-after', String(wait));
@@ -68,8 +67,8 @@ export function registerLogin(app: FastifyInstance, ctx: ConsoleContext): void {
     const user = await store.findUserByEmail(email);
     const ok = user ? await verifyPassword(password, user.passwordHash) : await dummyVerify(password);
     if (!user || !ok) {
-      byEmail.fail(emailKey);
-      byAddress.fail(address);
+      await byEmail.fail(emailKey);
+      await byAddress.fail(address);
       await store.audit({
         at: clock(),
         userId: user?.id ?? null,
@@ -83,7 +82,7 @@ export function registerLogin(app: FastifyInstance, ctx: ConsoleContext): void {
       await store.audit({ at: clock(), userId: user.id, action: 'login.failed', caseId: null, detail: { reason: 'disabled' } });
       throw new HttpError(403, 'disabled', 'this account is disabled');
     }
-    byEmail.forget(emailKey);
+    await byEmail.forget(emailKey);
     // A login over an existing session (another user at the same browser) ends that one rather than leave it behind.
     await sessions.end(cookieSessionId(request));
     const { id, session } = await sessions.start(user.id);

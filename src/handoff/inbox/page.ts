@@ -1,20 +1,27 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
+import { loadStaticFiles, serveStaticFiles, type PageFile, type StaticFile } from '../../http/static-page';
 
-interface Asset {
-  body: string;
-  type: string;
-  etag: string;
-}
+/** The page's scripts, in the order index.html loads them. */
+export const CONSOLE_SCRIPTS = [
+  'core.js',
+  'api.js',
+  'session.js',
+  'queue.js',
+  'case.js',
+  'live.js',
+  'admin-users.js',
+  'admin-orgs.js',
+  'admin-audit.js',
+  'main.js',
+] as const;
 
-const ASSETS: readonly { url: string; file: string; type: string }[] = [
-  { url: '/console', file: 'index.html', type: 'text/html; charset=utf-8' },
+const FILES: readonly PageFile[] = [
+  { url: '/console', file: 'index.html' },
   // With a trailing slash too (the alerts link there); the page's own references are absolute.
-  { url: '/console/', file: 'index.html', type: 'text/html; charset=utf-8' },
-  { url: '/console/app.js', file: 'app.js', type: 'text/javascript; charset=utf-8' },
-  { url: '/console/style.css', file: 'style.css', type: 'text/css; charset=utf-8' },
+  { url: '/console/', file: 'index.html' },
+  ...CONSOLE_SCRIPTS.map((file) => ({ url: `/console/${file}`, file })),
+  { url: '/console/style.css', file: 'style.css' },
 ];
 
 /**
@@ -34,23 +41,17 @@ export const CONSOLE_CSP = [
 ].join('; ');
 
 /** Reads the page's files once at start-up, so a missing file stops the server rather than a caseworker's page. */
-export function loadConsolePage(dir: string = join(__dirname, 'page')): Map<string, Asset> {
-  const assets = new Map<string, Asset>();
-  for (const { url, file, type } of ASSETS) {
-    const body = readFileSync(join(dir, file), 'utf8');
-    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 16)}"`;
-    assets.set(url, { body, type, etag });
-  }
-  return assets;
+export function loadConsolePage(dir: string = join(__dirname, 'page')): Map<string, StaticFile> {
+  return loadStaticFiles(dir, FILES);
 }
 
 /**
  * The caseworker console's page at /console (its API is registered apart,
- * under /console/api). Browsers revalidate every visit, so a fixed page
+ * under /console/api), revalidated on every visit so that a fixed page
  * reaches every caseworker at once; nothing here is personal, the page
  * fetches its data after login.
  */
-export function consolePageRoutes(assets: Map<string, Asset> = loadConsolePage()): FastifyPluginAsync {
+export function consolePageRoutes(files: ReadonlyMap<string, StaticFile> = loadConsolePage()): FastifyPluginAsync {
   return async (app) => {
     // Runs after the server-wide onSend hook (this plugin is encapsulated), so this policy wins on these routes.
     app.addHook('onSend', async (_request, reply, payload) => {
@@ -58,12 +59,6 @@ export function consolePageRoutes(assets: Map<string, Asset> = loadConsolePage()
       reply.header('cross-origin-opener-policy', 'same-origin');
       return payload;
     });
-    for (const [url, asset] of assets) {
-      app.get(url, async (request, reply) => {
-        reply.header('cache-control', 'no-cache').header('etag', asset.etag);
-        if (request.headers['if-none-match'] === asset.etag) return reply.status(304).send();
-        return reply.type(asset.type).send(asset.body);
-      });
-    }
+    serveStaticFiles(app, files);
   };
 }

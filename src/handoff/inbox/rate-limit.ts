@@ -1,8 +1,9 @@
 /**
  * Failed logins counted per key (an email, a client address) in a sliding
- * window. Kept in this process's memory: right for one instance, and lost on
- * a restart; with several instances behind a balancer each would count
- * apart, so issue 8 moves the counts to Redis.
+ * window. The port has two implementations: in this process's memory (one
+ * instance; lost on a restart) and in Redis (src/store/redis), so that
+ * instances behind a balancer share one count and a guesser cannot spread
+ * attempts across them.
  */
 export interface LimitRule {
   /** Failures allowed within the window; one more is refused. */
@@ -13,7 +14,26 @@ export interface LimitRule {
 /** Keys tracked at most: beyond it the stalest go first, so a flood of made-up emails cannot exhaust memory. */
 const MAX_KEYS = 50_000;
 
-export class FailureLimiter {
+export interface FailureLimiter {
+  /** Seconds until the key may try again, or 0 when it may now. */
+  retryAfter(key: string): Promise<number>;
+  fail(key: string): Promise<void>;
+  /** A successful login forgets the email's failures (not the address's: it may be guessing others). */
+  forget(key: string): Promise<void>;
+}
+
+/** Makes the limiter of one named limit (`login-email`); the name keeps limits apart in a shared store. */
+export type FailureLimiterFactory = (name: string, rule: LimitRule) => FailureLimiter;
+
+/** Seconds to wait, from the failures still in the window (oldest first); shared by both implementations. */
+export function secondsToWait(recent: readonly number[], rule: LimitRule, now: number): number {
+  if (recent.length < rule.max) return 0;
+  // The window must move past the oldest failure that still counts.
+  const oldest = recent[recent.length - rule.max]!;
+  return Math.max(1, Math.ceil((oldest + rule.windowMs - now) / 1000));
+}
+
+export class MemoryFailureLimiter implements FailureLimiter {
   private readonly failures = new Map<string, number[]>();
 
   constructor(
@@ -21,16 +41,11 @@ export class FailureLimiter {
     private readonly clock: () => number,
   ) {}
 
-  /** Seconds until the key may try again, or 0 when it may now. */
-  retryAfter(key: string): number {
-    const recent = this.recent(key);
-    if (recent.length < this.rule.max) return 0;
-    // The window must move past the oldest failure that still counts.
-    const oldest = recent[recent.length - this.rule.max]!;
-    return Math.max(1, Math.ceil((oldest + this.rule.windowMs - this.clock()) / 1000));
+  async retryAfter(key: string): Promise<number> {
+    return secondsToWait(this.recent(key), this.rule, this.clock());
   }
 
-  fail(key: string): void {
+  async fail(key: string): Promise<void> {
     const recent = this.recent(key);
     recent.push(this.clock());
     // Re-inserting keeps the Map in order of last failure, stalest first.
@@ -42,8 +57,7 @@ export class FailureLimiter {
     }
   }
 
-  /** A successful login forgets the email's failures (not the address's: it may be guessing others). */
-  forget(key: string): void {
+  async forget(key: string): Promise<void> {
     this.failures.delete(key);
   }
 

@@ -9,6 +9,7 @@ import type { ConsoleContext } from './context';
 import { consoleErrors } from './http-errors';
 import { KEEP_ALIVE_MS, LiveStreams } from './live';
 import { registerLogin } from './login';
+import { MemoryFailureLimiter, type FailureLimiterFactory } from './rate-limit';
 import { ConsoleSessions } from './sessions';
 
 export const CONSOLE_API_PREFIX = '/console/api';
@@ -29,6 +30,8 @@ export interface ConsoleApiOptions {
   log: Logger;
   clock?: () => number;
   keepAliveMs?: number;
+  /** Where failed logins are counted; in this process's memory when not given (one instance). */
+  failureLimiter?: FailureLimiterFactory;
 }
 
 /**
@@ -53,6 +56,7 @@ export function consoleApiRoutes(opts: ConsoleApiOptions): FastifyPluginAsync {
           locales: opts.locales,
           clock,
           log,
+          failureLimiter: opts.failureLimiter ?? ((_name, rule) => new MemoryFailureLimiter(rule, clock)),
         };
 
         consoleErrors(api, opts.bodyLimit, log);

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FakeHttpServer, sendJson } from '../../support/fake-server';
 
 export interface RecordedActivity {
   conversationId: string;
@@ -20,23 +20,12 @@ export interface RecordedActivity {
  * posts, recording every activity the bot sends to
  * /v3/conversations/:id/activities[/:replyToId] and answering `{id}`.
  */
-export class FakeConnector {
+export class FakeConnector extends FakeHttpServer {
   readonly sent: RecordedActivity[] = [];
-  private server: Server | null = null;
   url = '';
-  private waiters: (() => void)[] = [];
 
   async start(): Promise<void> {
-    this.server = createServer((req, res) => void this.handle(req, res.writeHead.bind(res), (b) => res.end(b)));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
-  }
-
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    this.url = `${await this.listen()}/`;
   }
 
   /** Forgets what was recorded so far; returns it. */
@@ -44,27 +33,18 @@ export class FakeConnector {
     return this.sent.splice(0);
   }
 
-  private async handle(
-    req: IncomingMessage,
-    writeHead: (status: number, headers: Record<string, string>) => unknown,
-    end: (body: string) => void,
-  ): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
+  protected override handle(req: IncomingMessage, body: string, res: ServerResponse): void {
     const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(req.url ?? '');
     if (req.method !== 'POST' || !m) {
-      writeHead(404, { 'content-type': 'application/json' });
-      end(JSON.stringify({ error: { code: 'NotFound', message: `${req.method} ${req.url}` } }));
+      sendJson(res, 404, { error: { code: 'NotFound', message: `${req.method} ${req.url}` } });
       return;
     }
     this.sent.push({
       conversationId: decodeURIComponent(m[1]!),
       replyTo: m[2] === undefined ? null : decodeURIComponent(m[2]),
       authorization: req.headers.authorization,
-      activity: JSON.parse(Buffer.concat(chunks).toString('utf8')) as RecordedActivity['activity'],
+      activity: JSON.parse(body) as RecordedActivity['activity'],
     });
-    writeHead(200, { 'content-type': 'application/json' });
-    end(JSON.stringify({ id: `x${this.sent.length}` }));
-    for (const w of this.waiters.splice(0)) w();
+    sendJson(res, 200, { id: `x${this.sent.length}` });
   }
 }

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FakeHttpServer, sendJson } from '../../support/fake-server';
 
 export interface RecordedCall {
   method: string;
@@ -7,7 +7,11 @@ export interface RecordedCall {
   body: Record<string, unknown>;
   /** When the call arrived (ms since epoch). */
   at: number;
+  /** Arrival position across every fake in this process: orders calls to two fakes that arrive in the same ms. */
+  order: number;
 }
+
+let arrivals = 0;
 
 /** An answer as Telegram gives it: `{ ok: true, result }` or an error with its parameters. */
 export type ApiAnswer =
@@ -19,40 +23,46 @@ export type ApiAnswer =
  * parameters) and answers like Telegram. Answers for the next calls of a
  * method can be queued, e.g. a 429 with retry_after.
  */
-export class FakeBotApi {
+export class FakeBotApi extends FakeHttpServer {
   readonly calls: RecordedCall[] = [];
   private readonly queued = new Map<string, ApiAnswer[]>();
+  /** Methods whose calls wait (a slow Telegram) until released. */
+  private readonly held = new Map<string, Promise<void>>();
   private nextMessageId = 1000;
   /** Updates for getUpdates (long polling) to hand out. */
   private readonly pending: { update_id: number }[] = [];
-  private server: Server | null = null;
   url = '';
 
-  constructor(readonly token: string) {}
-
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => {
-      void this.answer(req).then(({ status, body }) => {
-        res.writeHead(status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(body));
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this.url;
+  constructor(readonly token: string) {
+    super();
   }
 
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
-    this.server = null;
+  async start(): Promise<string> {
+    this.url = await this.listen();
+    return this.url;
   }
 
   /** The next call of `method` gets this answer instead of success. */
   queue(method: string, answer: ApiAnswer): void {
     this.queued.set(method, [...(this.queued.get(method) ?? []), answer]);
+  }
+
+  /**
+   * Calls of `method` from now on are recorded on arrival, then answered
+   * only once the returned function is called (a slow or stuck Telegram).
+   */
+  hold(method: string): () => void {
+    let release = () => {};
+    this.held.set(
+      method,
+      new Promise<void>((resolve) => {
+        release = resolve;
+      }),
+    );
+    return () => {
+      this.held.delete(method);
+      release();
+    };
   }
 
   /** Queues an update for the next getUpdates call. */
@@ -64,17 +74,19 @@ export class FakeBotApi {
     return this.calls.filter((c) => c.method === method);
   }
 
-  private async answer(req: IncomingMessage): Promise<{ status: number; body: ApiAnswer }> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+  protected override async handle(req: IncomingMessage, raw: string, res: ServerResponse): Promise<void> {
+    const { status, body } = await this.answer(req, raw);
+    sendJson(res, status, body);
+  }
+
+  private async answer(req: IncomingMessage, raw: string): Promise<{ status: number; body: ApiAnswer }> {
     const match = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(req.url ?? '');
     if (!match || match[1] !== this.token) {
       return { status: 404, body: { ok: false, error_code: 404, description: 'Not Found' } };
     }
     const method = match[2]!;
     const body = raw === '' ? {} : (JSON.parse(raw) as Record<string, unknown>);
-    this.calls.push({ method, body, at: Date.now() });
+    this.calls.push({ method, body, at: Date.now(), order: arrivals++ });
 
     if (method === 'getUpdates') {
       const offset = typeof body.offset === 'number' ? body.offset : 0;
@@ -84,6 +96,7 @@ export class FakeBotApi {
       if (updates.length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
       return { status: 200, body: { ok: true, result: updates } };
     }
+    await this.held.get(method);
     const queued = this.queued.get(method)?.shift();
     if (queued) return { status: queued.ok ? 200 : queued.error_code, body: queued };
     return { status: 200, body: { ok: true, result: this.result(method, body) } };

@@ -1,35 +1,14 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { loadConfig } from '../../../src/config/env';
 import { webhookRequest } from '../../../scripts/telegram-webhook';
+import { SCRIPT_RUN_MS, runScript, type ScriptRun } from '../../support/run-script';
 import { FakeBotApi } from './fake-bot-api';
 
-const ROOT = join(__dirname, '..', '..', '..');
 const TOKEN = '7000000005:AAH-fake-token-for-setwebhook_01234';
 const SECRET = 'webhook-secret_5';
-const PER_RUN = 20_000;
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 /** Runs `npm run telegram:webhook` (tsx scripts/telegram-webhook.ts) with only these settings. */
-function run(env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/telegram-webhook.ts'], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function run(env: Record<string, string>): Promise<ScriptRun> {
+  return runScript('scripts/telegram-webhook.ts', { env });
 }
 
 let api: FakeBotApi;
@@ -64,7 +43,7 @@ test(
       allowed_updates: ['message', 'callback_query'],
     });
   },
-  PER_RUN,
+  SCRIPT_RUN_MS,
 );
 
 test(
@@ -77,7 +56,7 @@ test(
     expect(result.stderr).toContain('missing settings: PUBLIC_URL, TELEGRAM_WEBHOOK_SECRET');
     expect(api.calls).toEqual([]);
   },
-  PER_RUN,
+  SCRIPT_RUN_MS,
 );
 
 test(
@@ -89,7 +68,7 @@ test(
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('bad webhook');
   },
-  PER_RUN,
+  SCRIPT_RUN_MS,
 );
 
 test('webhookRequest names every missing setting; PUBLIC_URL must be https', () => {

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FakeHttpServer, sendJson } from '../../support/fake-server';
 
 export const GRAPH_VERSION = 'v23.0';
 
@@ -54,34 +54,20 @@ export const GRAPH_ERRORS = {
  * id>/messages` as Graph does, with a fresh wamid. Error answers for the next
  * calls can be queued; anything else is a 404 as Graph gives it.
  */
-export class FakeGraphApi {
+export class FakeGraphApi extends FakeHttpServer {
   readonly calls: GraphCall[] = [];
   private readonly queued: GraphErrorAnswer[] = [];
   private nextId = 1;
-  private server: Server | null = null;
   /** The API root with its version, for WHATSAPP_CLOUD_API_ROOT. */
   url = '';
 
-  constructor(readonly phoneNumberId: string) {}
-
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => {
-      void this.answer(req).then(({ status, body }) => {
-        res.writeHead(status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(body));
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/${GRAPH_VERSION}`;
-    return this.url;
+  constructor(readonly phoneNumberId: string) {
+    super();
   }
 
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
-    this.server = null;
+  async start(): Promise<string> {
+    this.url = `${await this.listen()}/${GRAPH_VERSION}`;
+    return this.url;
   }
 
   /** The next send gets this error instead of success (queued ones are used in order). */
@@ -94,10 +80,12 @@ export class FakeGraphApi {
     return this.calls.filter((c) => c.wamid !== null).map((c) => c.body);
   }
 
-  private async answer(req: IncomingMessage): Promise<{ status: number; body: unknown }> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+  protected override handle(req: IncomingMessage, raw: string, res: ServerResponse): void {
+    const { status, body } = this.answer(req, raw);
+    sendJson(res, status, body);
+  }
+
+  private answer(req: IncomingMessage, raw: string): { status: number; body: unknown } {
     const body = raw === '' ? {} : (JSON.parse(raw) as Record<string, unknown>);
     const call: GraphCall = {
       path: req.url ?? '',

@@ -8,6 +8,17 @@
   var KEEP = 300; // transcript entries kept on the phone
   var KEY = { id: 'vv.conversationId', transcript: 'vv.transcript', pending: 'vv.pending' };
   var ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
+  // How often the page asks for replies written from elsewhere (a caseworker's). Fast while the person
+  // is looking, slower when they have not touched the page for a while, slowest behind another app: a
+  // cheap phone's battery and data plan pay for every request. Coming back asks at once.
+  var POLL = {
+    active: 3000,
+    idle: 10000,
+    idleAfter: 5 * 60 * 1000,
+    hidden: 30000,
+    maxBackoff: 2 * 60 * 1000, // after failures: 6, 12, 24 … seconds, up to this
+    timeout: 20000, // a request still unanswered then is given up, so one stuck request stops nothing
+  };
 
   var log = document.getElementById('log');
   var form = document.getElementById('composer');
@@ -21,8 +32,9 @@
   var storage = openStorage();
   var state = {
     conversationId: conversationId(),
-    entries: [], // { from: 'user', text } or { from: 'bot', text, buttons, links, dir, locale }
-    lastSeq: 0,
+    entries: [], // { from: 'user', text } or { from: 'bot', text, buttons, links, dir, locale, seq }
+    lastSeq: 0, // every reply up to this position in the history has been shown
+    ahead: [], // positions after lastSeq already shown by the answer to a message
     pending: null, // the request body of a message not yet answered
     busy: false,
   };
@@ -77,6 +89,7 @@
     if (saved && saved.conversationId === state.conversationId && Array.isArray(saved.entries)) {
       state.entries = saved.entries;
       state.lastSeq = typeof saved.lastSeq === 'number' ? saved.lastSeq : 0;
+      state.ahead = Array.isArray(saved.ahead) ? saved.ahead.filter(function (s) { return typeof s === 'number'; }) : [];
     }
     var pending = readJson(KEY.pending);
     if (pending && pending.conversationId === state.conversationId) state.pending = pending;
@@ -87,6 +100,7 @@
       storage.setItem(KEY.transcript, JSON.stringify({
         conversationId: state.conversationId,
         lastSeq: state.lastSeq,
+        ahead: state.ahead,
         entries: state.entries.slice(-KEEP),
       }));
       if (state.pending) storage.setItem(KEY.pending, JSON.stringify(state.pending));
@@ -176,24 +190,53 @@
   function append(entries) {
     var first = null;
     entries.forEach(function (entry) {
-      // Discreet mode: a reply marked clearBefore wipes the transcript (screen and storage) before it.
-      if (entry.clearBefore) {
-        state.entries = [];
-        log.textContent = '';
-        first = null;
-      }
-      state.entries.push(entry);
-      var el = renderEntry(entry);
-      log.appendChild(el);
-      if (!first) first = el;
+      var el = place(entry);
+      // The earliest of the new messages still shown: reading starts there.
+      if (el && (!first || !log.contains(first) || el.compareDocumentPosition(first) & window.Node.DOCUMENT_POSITION_FOLLOWING)) first = el;
     });
     return first;
   }
 
+  // Replies come in order of their seq, but the answer to a message and the history can each bring a reply
+  // before the other's: a caseworker's reply written just before the person's message is read by the next
+  // poll, after the answer is shown. It goes before the first reply written after it.
+  function place(entry) {
+    var at = state.entries.length;
+    if (typeof entry.seq === 'number') {
+      var head = state.entries[0];
+      // Written before a clear that is already shown: the person asked for it to be gone.
+      if (head && head.clearBefore && typeof head.seq === 'number' && entry.seq < head.seq) return null;
+      for (var i = state.entries.length - 1; i >= 0; i--) {
+        var seq = state.entries[i].seq;
+        if (typeof seq !== 'number') continue;
+        if (seq < entry.seq) break;
+        at = i;
+      }
+    }
+    var shown = log.querySelectorAll('.msg');
+    // Discreet mode: a reply marked clearBefore wipes the transcript (screen and storage) before it.
+    if (entry.clearBefore) {
+      for (var j = 0; j < at; j++) log.removeChild(shown[j]);
+      state.entries.splice(0, at);
+      at = 0;
+      shown = log.querySelectorAll('.msg');
+    }
+    state.entries.splice(at, 0, entry);
+    var el = renderEntry(entry);
+    log.insertBefore(el, shown[at] || null);
+    return el;
+  }
+
   function botEntry(m) {
     var entry = { from: 'bot', text: String(m.text), buttons: m.buttons || [], links: m.links || [], dir: m.dir, locale: m.locale };
+    if (typeof m.seq === 'number') entry.seq = m.seq;
     if (m.clearBefore === true) entry.clearBefore = true;
     return entry;
+  }
+
+  // Whether this page has not shown the reply yet; one without a seq cannot be matched and is always new.
+  function unseen(m) {
+    return typeof m.seq !== 'number' || (m.seq > state.lastSeq && state.ahead.indexOf(m.seq) < 0);
   }
 
   // Long answers are read from their start, so new replies scroll to their top rather than to the bottom.
@@ -247,8 +290,14 @@
       .then(function (r) {
         if (r.res.ok && r.data && Array.isArray(r.data.replies)) {
           state.pending = null;
-          var first = append(r.data.replies.map(botEntry));
-          if (typeof r.data.lastSeq === 'number') state.lastSeq = Math.max(state.lastSeq, r.data.lastSeq);
+          // Some may be shown already, by a poll that read them first or by an earlier try of this message.
+          var fresh = r.data.replies.filter(unseen);
+          var first = append(fresh.map(botEntry));
+          // lastSeq only moves with the history: a reply written just before these may not be shown yet.
+          fresh.forEach(function (m) { if (typeof m.seq === 'number') state.ahead.push(m.seq); });
+          // A server without seqs on its replies (an older version, during an update) gives only lastSeq.
+          var seqless = r.data.replies.every(function (m) { return typeof m.seq !== 'number'; });
+          if (seqless && typeof r.data.lastSeq === 'number') state.lastSeq = Math.max(state.lastSeq, r.data.lastSeq);
           save();
           reveal(first);
           if (fromButton && first) first.focus({ preventScroll: true });
@@ -270,23 +319,114 @@
       });
   }
 
-  // Replies this page has not shown: an answer that arrived while the page was closed, or the whole
-  // conversation when the phone's storage was cleared.
-  function catchUp() {
-    var url = API + '?conversationId=' + encodeURIComponent(state.conversationId) + '&after=' + state.lastSeq;
-    return fetch(url, { cache: 'no-store' })
+  // On a bad network a request can hang for minutes; it is given up so that the next one can go.
+  function getJson(url) {
+    var controller = typeof AbortController === 'function' ? new AbortController() : null;
+    var timer = controller ? setTimeout(function () { controller.abort(); }, POLL.timeout) : null;
+    return fetch(url, { cache: 'no-store', signal: controller ? controller.signal : undefined })
       .then(function (res) {
         if (!res.ok) throw new Error('history ' + res.status);
         return res.json();
       })
-      .then(function (data) {
-        var first = append(data.messages.map(botEntry));
-        state.lastSeq = data.lastSeq;
+      .then(
+        function (data) { clearTimeout(timer); return data; },
+        function (err) { clearTimeout(timer); throw err; }
+      );
+  }
+
+  function nearEnd() {
+    return log.scrollHeight - log.scrollTop - log.clientHeight < 48;
+  }
+
+  // Replies this page has not shown: written while it was open (a caseworker's reply, a case closed) or
+  // closed, or the whole conversation when the phone's storage was cleared. New replies scroll into view
+  // when `follow` is set or the person is at the end of the conversation, not while they read further up.
+  function catchUp(follow) {
+    var url = API + '?conversationId=' + encodeURIComponent(state.conversationId) + '&after=' + state.lastSeq;
+    return getJson(url).then(function (data) {
+      if (!data || !Array.isArray(data.messages) || typeof data.lastSeq !== 'number') throw new Error('history: unexpected answer');
+      var atEnd = follow || nearEnd();
+      var first = append(data.messages.filter(unseen).map(botEntry));
+      var lastSeq = Math.max(state.lastSeq, data.lastSeq);
+      // Most polls bring nothing: storage is written only when something changed.
+      if (first || lastSeq !== state.lastSeq) {
+        state.lastSeq = lastSeq;
+        state.ahead = state.ahead.filter(function (s) { return s > lastSeq; });
         save();
-        reveal(first);
-        if (data.messages.length >= HISTORY_PAGE) return catchUp();
-        return undefined;
+      }
+      if (first) {
+        refreshControls();
+        if (atEnd) reveal(first);
+      }
+      if (data.messages.length >= HISTORY_PAGE) return catchUp(follow);
+      return undefined;
+    });
+  }
+
+  // ---- new replies without reloading: polling the history ----
+  // Polling rather than a connection held open: it goes through every proxy and flaky mobile network,
+  // needs nothing from the server but the history it already keeps, and costs the phone nothing between
+  // requests. One request at a time: the one in flight schedules the next when it ends.
+
+  var poller = { timer: null, inFlight: false, failures: 0, started: 0, touched: Date.now() };
+
+  function pollDelay() {
+    var delay = document.hidden ? POLL.hidden : Date.now() - poller.touched > POLL.idleAfter ? POLL.idle : POLL.active;
+    if (poller.failures > 0) delay = Math.max(delay, Math.min(POLL.active * Math.pow(2, poller.failures), POLL.maxBackoff));
+    return delay;
+  }
+
+  function schedule(delay) {
+    clearTimeout(poller.timer);
+    poller.timer = setTimeout(poll, delay);
+  }
+
+  function poll() {
+    poller.timer = null;
+    if (poller.inFlight) return;
+    // A message is on its way: its answer brings the replies, and the next poll any others.
+    if (state.busy) {
+      schedule(POLL.active);
+      return;
+    }
+    poller.inFlight = true;
+    poller.started = Date.now();
+    catchUp(false)
+      .then(
+        function () { poller.failures = 0; },
+        function () { poller.failures += 1; }
+      )
+      .then(function () {
+        poller.inFlight = false;
+        schedule(pollDelay());
       });
+  }
+
+  // Asks now instead of at the next tick, but never more often than the fastest pace.
+  function pollSoon() {
+    if (poller.inFlight) return;
+    schedule(Math.max(0, poller.started + POLL.active - Date.now()));
+  }
+
+  // The person is using the page: back to the fast pace, asking at once if it had slowed down.
+  function touched() {
+    var slow = pollDelay() > POLL.active;
+    poller.touched = Date.now();
+    if (slow) pollSoon();
+  }
+
+  function startPolling() {
+    ['pointerdown', 'touchstart', 'keydown'].forEach(function (type) {
+      document.addEventListener(type, touched, { capture: true, passive: true });
+    });
+    window.addEventListener('focus', touched);
+    window.addEventListener('online', pollSoon);
+    document.addEventListener('visibilitychange', function () {
+      if (document.hidden) return;
+      poller.touched = Date.now();
+      pollSoon();
+    });
+    schedule(pollDelay());
   }
 
   form.addEventListener('submit', function (event) {
@@ -318,7 +458,7 @@
     ready
       .then(function () {
         if (state.pending) return undefined; // the server is not answering; the error and retry are shown
-        return catchUp().catch(function () {
+        return catchUp(true).catch(function () {
           // History only adds what this page missed; the chat works without it.
         });
       })
@@ -328,7 +468,10 @@
         if (state.entries.length === 0 && !state.pending) return send({ payload: 'cmd.menu' }, null);
         return undefined;
       })
-      .then(refreshControls);
+      .then(function () {
+        refreshControls();
+        startPolling();
+      });
   }
 
   start();

@@ -1,0 +1,113 @@
+import { CONTENDERS, type ContenderName } from '../contenders';
+import type { BenchResult } from '../result';
+import { fmt, fmtSpread } from '../stats';
+
+/** A table as header and rows of cells, printed to the console or written as Markdown. */
+export interface Table {
+  title: string;
+  head: string[];
+  rows: string[][];
+}
+
+export function throughputTable(result: BenchResult): Table {
+  const rows: string[][] = [];
+  const levels = [...new Set(result.throughput.cells.map((c) => `${c.store}|${c.concurrency}`))];
+  for (const level of levels) {
+    const [store, n] = level.split('|') as [string, string];
+    const concurrency = Number(n);
+    const at = (c: ContenderName) => result.throughput.cells.find((x) => x.store === store && x.concurrency === concurrency && x.contender === c);
+    const ratio = (peer: 'botframework' | 'table') =>
+      result.throughput.ratios.find((r) => r.store === store && r.concurrency === concurrency && r.peer === peer)?.ratio;
+    const first = at('engine');
+    rows.push([
+      store,
+      concurrency.toLocaleString('en-GB'),
+      (first?.conversations ?? 0).toLocaleString('en-GB'),
+      ...CONTENDERS.map((c) => {
+        const x = at(c);
+        if (!x) return '–';
+        return x.mismatches > 0 ? `void: ${x.mismatches} wrong replies` : fmtSpread(x.turnsPerSecond);
+      }),
+      ...(['botframework', 'table'] as const).map((p) => {
+        const r = ratio(p);
+        return r ? `${fmtSpread(r)}` : '–';
+      }),
+    ]);
+  }
+  return {
+    title: 'Turns a second (min / median / max over repetitions) and ratios (engine ÷ peer, per repetition)',
+    head: ['store', 'N', 'conversations', 'engine', 'Bot Framework', 'table', 'engine ÷ Bot Framework', 'engine ÷ table'],
+    rows,
+  };
+}
+
+export function httpTable(result: BenchResult): Table {
+  return {
+    title: 'HTTP (autocannon; min / median / max over repetitions)',
+    head: ['endpoint', 'connections', 'requests a second', 'p50 ms', 'p99 ms', 'errors', 'requests'],
+    rows: result.http.map((h) => [
+      h.target === 'webchat' ? 'POST /api/webchat/messages' : 'POST /telegram/webhook',
+      String(h.connections),
+      fmtSpread(h.requestsPerSecond),
+      fmtSpread(h.p50Ms),
+      fmtSpread(h.p99Ms),
+      String(h.errors),
+      h.requests.toLocaleString('en-GB'),
+    ]),
+  };
+}
+
+export function growthTable(result: BenchResult): Table {
+  return {
+    title: `Growth: the engine on one SQLite file as it fills (N = ${result.plan.levels.find((l) => l.concurrency === 1000)?.concurrency ?? 1000} in flight)`,
+    head: ['stored conversations', 'turns a second', 'µs a turn', 'file'],
+    rows: result.growth.levels.map((l) => [
+      l.stored.toLocaleString('en-GB'),
+      fmtSpread(l.turnsPerSecond),
+      fmtSpread(l.microsPerTurn),
+      `${fmt(l.fileBytes / 2 ** 20)} MiB`,
+    ]),
+  };
+}
+
+export function memoryTables(result: BenchResult): Table[] {
+  const s = result.memory.stored;
+  return [
+    {
+      title: `Bytes stored per conversation (SQLite, ${s.conversations.toLocaleString('en-GB')} packing conversations, pages counted by dbstat)`,
+      head: ['record JSON', 'conversation row + indexes', 'processed marks + index', 'outbox + indexes', 'whole file'],
+      rows: [[`${s.recordJson} B`, `${s.state} B`, `${s.processedMarks} B`, `${s.outbox} B`, `${s.file} B`]],
+    },
+    {
+      title: 'Process memory per 100,000 active conversations (engine, all in flight at once)',
+      head: ['store', 'conversations', 'peak heap', 'heap retained after', 'RSS growth', 'turns a second'],
+      rows: result.memory.process.map((p) => [
+        p.store,
+        p.conversations.toLocaleString('en-GB'),
+        `${fmt(p.peakHeapPer100k / 2 ** 20)} MiB`,
+        `${fmt(p.retainedHeapPer100k / 2 ** 20)} MiB`,
+        `${fmt(p.rssPer100k / 2 ** 20)} MiB`,
+        fmt(p.turnsPerSecond),
+      ]),
+    },
+  ];
+}
+
+/** Plain-text columns for the console. */
+export function printTable(table: Table, write: (line: string) => void): void {
+  const widths = table.head.map((h, i) => Math.max(h.length, ...table.rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  write(`\n${table.title}`);
+  write(line(table.head));
+  write(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const row of table.rows) write(line(row));
+}
+
+export function markdownTable(table: Table): string {
+  const esc = (s: string) => s.replace(/\|/g, '\\|');
+  return [
+    `| ${table.head.map(esc).join(' | ')} |`,
+    `|${table.head.map(() => '---').join('|')}|`,
+    ...table.rows.map((r) => `| ${r.map(esc).join(' | ')} |`),
+  ].join('\n');
+}

@@ -1,0 +1,190 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import autocannon from 'autocannon';
+import { FakeBotApi } from '../../test/channels/telegram/fake-bot-api';
+import { spread, type Spread } from '../stats';
+import { PACKING_TURNS, repliesMatch } from '../workload/packing';
+
+const TOKEN = '7000000009:AAH-bench-token-0123456789abcdefgh';
+const SECRET = 'bench-webhook-secret';
+
+export type HttpTarget = 'webchat' | 'telegram';
+
+export interface HttpCell {
+  target: HttpTarget;
+  connections: number;
+  requestsPerSecond: Spread;
+  p50Ms: Spread;
+  p99Ms: Spread;
+  /** Connection errors, timeouts, non-2xx answers and wrong replies, over all repetitions. */
+  errors: number;
+  /** Requests answered over all repetitions. */
+  requests: number;
+}
+
+export interface HttpOptions {
+  connections: number[];
+  durationSeconds: number;
+  repetitions: number;
+  expected: string[][];
+  log: (line: string) => void;
+}
+
+/**
+ * autocannon against the real server in a child process (SQLite file, as
+ * `npm start` runs it): the web chat API and the Telegram webhook, whose
+ * replies go to a fake Bot API served from this process. Every connection
+ * plays the packing conversation over and over, a new conversation each time.
+ */
+export async function runHttp(options: HttpOptions): Promise<HttpCell[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'vv-bench-http-'));
+  const api = new FakeBotApi(TOKEN);
+  const apiUrl = await api.start();
+  const server = await startServer(join(dir, 'bot.sqlite'), apiUrl);
+  const cells: HttpCell[] = [];
+  try {
+    // Warm-up: JIT in the server, connections, caches.
+    await load('webchat', server.url, 64, 2, options.expected);
+    await load('telegram', server.url, 64, 2, options.expected);
+    for (const target of ['webchat', 'telegram'] as const) {
+      for (const connections of options.connections) {
+        const runs: Awaited<ReturnType<typeof load>>[] = [];
+        for (let rep = 0; rep < options.repetitions; rep++) {
+          const sentBefore = api.callsTo('sendMessage').length;
+          const run = await load(target, server.url, connections, options.durationSeconds, options.expected);
+          if (target === 'telegram') {
+            // Each answered update must reach the Bot API as its replies; the outbox may still be sending
+            // some (Telegram's pace per chat), so wait a little for them before counting what is missing.
+            const sent = await sentAtLeast(api, sentBefore + run.minimumReplies, 15_000);
+            if (sent - sentBefore < run.minimumReplies) run.errors += run.minimumReplies - (sent - sentBefore);
+          }
+          runs.push(run);
+          options.log(
+            `  rep ${rep + 1}/${options.repetitions} ${target.padEnd(8)} ${String(connections).padStart(3)} connections ` +
+              `${Math.round(run.requestsPerSecond).toLocaleString('en-GB').padStart(7)} req/s  p50 ${run.p50} ms  p99 ${run.p99} ms  errors ${run.errors}`,
+          );
+          api.calls.length = 0;
+        }
+        cells.push({
+          target,
+          connections,
+          requestsPerSecond: spread(runs.map((r) => r.requestsPerSecond)),
+          p50Ms: spread(runs.map((r) => r.p50)),
+          p99Ms: spread(runs.map((r) => r.p99)),
+          errors: runs.reduce((sum, r) => sum + r.errors, 0),
+          requests: runs.reduce((sum, r) => sum + r.requests, 0),
+        });
+      }
+    }
+  } finally {
+    await server.stop();
+    await api.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return cells;
+}
+
+/** The number of sendMessage calls once it reaches `count`, or when `ms` have passed. */
+async function sentAtLeast(api: FakeBotApi, count: number, ms: number): Promise<number> {
+  const until = Date.now() + ms;
+  while (api.callsTo('sendMessage').length < count && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 100));
+  return api.callsTo('sendMessage').length;
+}
+
+let nextConversation = 0;
+let nextUpdate = 1;
+
+async function load(target: HttpTarget, url: string, connections: number, duration: number, expected: string[][]) {
+  let wrong = 0;
+  let minimumReplies = 0;
+  const requests = PACKING_TURNS.map((input, turn): autocannon.Request => ({
+    method: 'POST',
+    path: target === 'webchat' ? '/api/webchat/messages' : '/telegram/webhook',
+    headers:
+      target === 'webchat'
+        ? { 'content-type': 'application/json' }
+        : { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+    setupRequest(request, context) {
+      // The first turn starts a new conversation on this connection.
+      if (turn === 0) context.conversation = ++nextConversation;
+      const n = context.conversation as number;
+      const body = target === 'webchat' ? webchatBody(n, turn, input) : telegramUpdate(n, input);
+      return { ...request, body: JSON.stringify(body) };
+    },
+    onResponse(status, body) {
+      if (status !== 200) return;
+      if (target === 'telegram') {
+        minimumReplies += expected[turn]?.length ?? 0;
+        return;
+      }
+      const replies = (JSON.parse(body) as { replies?: { text: string }[] }).replies ?? [];
+      if (!repliesMatch(replies.map((r) => r.text), expected[turn] ?? [])) wrong++;
+    },
+  }));
+  const result = await autocannon({ url, connections, duration, timeout: 10, requests });
+  return {
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts + result.non2xx + wrong,
+    requests: result.requests.total,
+    minimumReplies,
+  };
+}
+
+function webchatBody(conversation: number, turn: number, input: { text?: string; payload?: string }) {
+  return { conversationId: `bench-conversation-${conversation}`, messageId: `bench-message-${conversation}-${turn}`, locale: 'en', ...input };
+}
+
+function telegramUpdate(conversation: number, input: { text?: string; payload?: string }) {
+  const updateId = nextUpdate++;
+  const id = 1_000_000 + conversation;
+  const person = { id, is_bot: false, first_name: 'Bench', language_code: 'en' };
+  const chat = { id, first_name: 'Bench', type: 'private' };
+  if (input.payload !== undefined) {
+    return {
+      update_id: updateId,
+      callback_query: {
+        id: `cq-${updateId}`,
+        from: person,
+        message: { message_id: 1, from: { id: 7000000009, is_bot: true, first_name: 'VV' }, chat, date: 1, text: '…' },
+        chat_instance: '1',
+        data: input.payload,
+      },
+    };
+  }
+  return {
+    update_id: updateId,
+    message: { message_id: updateId, from: person, chat, date: Math.floor(Date.now() / 1000), text: input.text },
+  };
+}
+
+interface Server {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts bench/http/serve.ts under tsx, as `npm start` runs the bot, and waits for its address. */
+async function startServer(databasePath: string, apiUrl: string): Promise<Server> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [require.resolve('tsx/cli'), join(__dirname, '..', 'http', 'serve.ts'), databasePath, apiUrl, TOKEN, SECRET],
+    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'silent' } },
+  );
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.once('line', (line) => resolve((JSON.parse(line) as { url: string }).url));
+    void exited.then((code) => reject(new Error(`the bench server exited (${code}) before listening`)));
+  });
+  return {
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

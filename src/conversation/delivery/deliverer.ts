@@ -1,0 +1,225 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { OutboxEntry, Store } from '../../store/store';
+import type { ChannelPort, OutboundMessage } from '../channel';
+import { errorFields, hashKey, type Logger } from '../logger';
+import { parseRecord } from '../record';
+import { MemoryPacer, type Pace, type Pacer } from './pacer';
+import { DEFAULT_RETRY, nextAttemptAt, type RetryPolicy } from './retry';
+
+/** What became of one delivery attempt, for those who follow replies (the handoff marks a caseworker's line). */
+export interface DeliveryOutcome {
+  ok: boolean;
+  error?: string;
+  /** The outbox gave the reply up: it will not be tried again. */
+  gaveUp?: boolean;
+}
+
+/** Told after every attempt to deliver replies: the entries tried and how it went. */
+export type DeliveryListener = (entries: readonly OutboxEntry[], outcome: DeliveryOutcome) => void;
+
+/** A channel's rate limits: over all its conversations, and per conversation (chat). */
+export interface ChannelPacing {
+  overall?: Pace;
+  perConversation?: Pace;
+}
+
+export interface DelivererOptions {
+  store: Store;
+  channels: readonly ChannelPort[];
+  log: Logger;
+  clock?: () => number;
+  /** Names this process's leases; unique per process. */
+  owner?: string;
+  /** How long a lease keeps other workers off a reply being sent; renewed while the send lasts. */
+  leaseMs?: number;
+  retry?: RetryPolicy;
+  pacer?: Pacer;
+  /** Rate limits by channel name; a channel without an entry is not paced (the web chat: its "send" is the outbox). */
+  pacing?: Readonly<Record<string, ChannelPacing>>;
+  /** A wait for a rate-limit slot up to this long is spent holding the reply; a longer one hands it back until its slot. */
+  maxInlineWaitMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * One attempt at one reply. `next` is the conversation's following pending
+ * reply, which may go now that this one is settled; `at` is when this reply
+ * may be tried again (a back-off, or a rate-limit slot already booked).
+ */
+export type Attempt =
+  | { outcome: 'delivered'; entry: OutboxEntry; next: OutboxEntry | null }
+  | { outcome: 'gave-up'; entry: OutboxEntry; next: OutboxEntry | null }
+  | { outcome: 'retry'; entry: OutboxEntry; at: number }
+  /** `booked`: the slot at `at` is this row's, so the next attempt goes without booking another. */
+  | { outcome: 'paced'; entry: OutboxEntry; at: number; booked: boolean }
+  | { outcome: 'skipped' };
+
+export const DEFAULT_LEASE_MS = 30_000;
+const DEFAULT_MAX_INLINE_WAIT_MS = 1_000;
+/** Kept of a channel's error on the row and in reports: enough to recognise it. */
+const ERROR_MAX = 500;
+/** Rows looked at past a settled reply to find the conversation's next pending one. */
+const NEXT_WINDOW = 20;
+/** How long a reply waits when the pacer (Redis) cannot be asked. */
+const PACING_RETRY_MS = 1_000;
+
+/**
+ * Delivers outbox rows, one row per attempt, so that the idempotency key of
+ * a send is the row's seq: a worker leases the row (only the first pending
+ * row of its conversation, so replies keep their order), waits for the
+ * channel's rate limits, sends that one message, and marks the row
+ * delivered as soon as the channel took it. A row marked delivered is never
+ * sent again; a failure is recorded on the row (attempts, error, next
+ * attempt after a back-off) and the conversation's later rows wait behind it.
+ *
+ * The one gap no outbox can close: a process that dies after the platform
+ * took a message and before the row is marked sends that message again once
+ * the lease runs out.
+ */
+export class Deliverer {
+  readonly owner: string;
+  private readonly channels = new Map<string, ChannelPort>();
+  private readonly listeners: DeliveryListener[] = [];
+  private readonly clock: () => number;
+  private readonly leaseMs: number;
+  private readonly retry: RetryPolicy;
+  private readonly pacer: Pacer;
+  private readonly maxInlineWaitMs: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly opts: DelivererOptions) {
+    for (const channel of opts.channels) this.channels.set(channel.name, channel);
+    this.owner = opts.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+    this.clock = opts.clock ?? Date.now;
+    this.leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS;
+    this.retry = opts.retry ?? DEFAULT_RETRY;
+    this.pacer = opts.pacer ?? new MemoryPacer();
+    this.maxInlineWaitMs = opts.maxInlineWaitMs ?? DEFAULT_MAX_INLINE_WAIT_MS;
+    this.sleep = opts.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  get store(): Store {
+    return this.opts.store;
+  }
+
+  /** The channels this process can send on: only their rows are its to deliver. */
+  get channelNames(): string[] {
+    return [...this.channels.keys()];
+  }
+
+  now(): number {
+    return this.clock();
+  }
+
+  onDelivery(listener: DeliveryListener): void {
+    this.listeners.push(listener);
+  }
+
+  /**
+   * One attempt at the row `seq`. `paced`: its rate-limit slot was booked
+   * when it was handed back, so it goes without booking another.
+   */
+  async attempt(seq: number, paced = false): Promise<Attempt> {
+    const { store } = this.opts;
+    const now = this.clock();
+    const entry = await store.claimOutbox(seq, { owner: this.owner, now, until: now + this.leaseMs });
+    if (!entry) return { outcome: 'skipped' };
+    const log = this.opts.log.child({ channel: entry.channel, conversation: hashKey(entry.conversationKey) });
+    const channel = this.channels.get(entry.channel);
+    if (!channel) {
+      await store.releaseOutbox(this.owner, { seq });
+      return { outcome: 'skipped' };
+    }
+    if (!paced) {
+      const { wait, booked } = await this.pace(entry, now, log);
+      if (wait > this.maxInlineWaitMs || !booked) {
+        await store.releaseOutbox(this.owner, { seq, notBefore: now + wait });
+        return { outcome: 'paced', entry, at: now + wait, booked };
+      }
+      if (wait > 0) await this.sleep(wait);
+    }
+    const stored = await store.getConversation(entry.conversationKey);
+    if (!stored) {
+      // Erased meanwhile: its replies went with it.
+      await store.releaseOutbox(this.owner, { seq });
+      return { outcome: 'skipped' };
+    }
+    try {
+      const { ref } = parseRecord(stored.data);
+      await this.holding(seq, () => channel.send(ref, [entry.message as OutboundMessage]));
+    } catch (err) {
+      return this.failed(entry, err, log);
+    }
+    await store.markDelivered([seq], this.clock());
+    this.report(entry, { ok: true }, log);
+    return { outcome: 'delivered', entry, next: await this.nextOf(entry) };
+  }
+
+  /** The wait for this row's slots, booked on the channel's overall and per-conversation paces. */
+  private async pace(entry: OutboxEntry, now: number, log: Logger): Promise<{ wait: number; booked: boolean }> {
+    const pacing = this.opts.pacing?.[entry.channel];
+    if (!pacing) return { wait: 0, booked: true };
+    try {
+      const waits = await Promise.all([
+        pacing.overall ? this.pacer.reserve(entry.channel, pacing.overall, now) : 0,
+        pacing.perConversation
+          ? this.pacer.reserve(`${entry.channel}:${hashKey(entry.conversationKey)}`, pacing.perConversation, now)
+          : 0,
+      ]);
+      return { wait: Math.max(...waits), booked: true };
+    } catch (err) {
+      // Without the shared slots, sending could break the platform's limit: wait a moment and book again.
+      log.warn({ event: 'pacing-failed', ...errorFields(err) });
+      return { wait: PACING_RETRY_MS, booked: false };
+    }
+  }
+
+  /** Runs the send while keeping the lease alive, so a slow send is not taken over by another worker. */
+  private async holding(seq: number, send: () => Promise<void>): Promise<void> {
+    const renew = setInterval(() => {
+      const now = this.clock();
+      this.opts.store.renewOutboxLease(seq, { owner: this.owner, now, until: now + this.leaseMs }).catch((err: unknown) => {
+        this.opts.log.warn({ event: 'lease-renew-failed', ...errorFields(err) });
+      });
+    }, this.leaseMs / 3);
+    renew.unref();
+    try {
+      await send();
+    } finally {
+      clearInterval(renew);
+    }
+  }
+
+  private async failed(entry: OutboxEntry, err: unknown, log: Logger): Promise<Attempt> {
+    const now = this.clock();
+    const error = (err instanceof Error ? err.message : String(err)).slice(0, ERROR_MAX) || 'send failed';
+    const attempt = entry.attempts + 1;
+    const retryAt = nextAttemptAt(this.retry, attempt, now);
+    await this.opts.store.failOutbox(entry.seq, { owner: this.owner, error, now, retryAt });
+    if (retryAt === null) {
+      log.error({ event: 'delivery-gave-up', attempts: attempt, ...errorFields(err) });
+      this.report(entry, { ok: false, error, gaveUp: true }, log);
+      return { outcome: 'gave-up', entry, next: await this.nextOf(entry) };
+    }
+    // Saved before delivered: the reply stays in the outbox for its next attempt.
+    log.error({ event: 'delivery-failed', attempt, retryInMs: retryAt - now, ...errorFields(err) });
+    this.report(entry, { ok: false, error }, log);
+    return { outcome: 'retry', entry, at: retryAt };
+  }
+
+  private async nextOf(entry: OutboxEntry): Promise<OutboxEntry | null> {
+    const later = await this.opts.store.outboxSince(entry.conversationKey, entry.seq, NEXT_WINDOW);
+    return later.find((e) => e.deliveredAt === null && e.failedAt === null) ?? null;
+  }
+
+  private report(entry: OutboxEntry, outcome: DeliveryOutcome, log: Logger): void {
+    for (const listener of this.listeners) {
+      try {
+        listener([entry], outcome);
+      } catch (err) {
+        log.error({ event: 'delivery-listener-failed', ...errorFields(err) });
+      }
+    }
+  }
+}

@@ -1,0 +1,15 @@
+import type { OutboxEntry } from '../../store/store';
+
+/**
+ * Where committed replies go to be delivered. The engine calls `dispatch`
+ * after each commit (saved before delivered); the worker behind it sends
+ * them, retries what fails, and picks up what an earlier process left.
+ */
+export interface Outbox {
+  /** The replies one commit wrote (one conversation's, in order). Never throws: they are saved either way. */
+  dispatch(entries: readonly OutboxEntry[]): Promise<void>;
+  /** Starts the background work: retries, and replies left by a stopped or crashed process. */
+  start(): void;
+  /** Stops taking work: sends in flight finish, then every lease this process holds is handed back. */
+  stop(): Promise<void>;
+}

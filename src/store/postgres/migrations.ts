@@ -1,0 +1,247 @@
+export interface PostgresMigration {
+  /** 1, 2, 3…: the position in the list, recorded in `schema_migrations`. */
+  readonly version: number;
+  /** Shown in reports and errors, so a failed upgrade names the step. */
+  readonly name: string;
+  readonly sql: string;
+}
+
+/**
+ * The PostgreSQL schema, as the ordered steps that build it; the same tables
+ * and meaning as the SQLite schema (sqlite-schema.ts). Steps are only ever
+ * appended: a released step never changes (its checksum is recorded, and a
+ * changed one is refused), because databases in the field already ran it.
+ *
+ * JSON is kept as TEXT, not jsonb: jsonb refuses the escapes JSON.stringify
+ * writes for U+0000 and for a lone surrogate (a reply cut mid-emoji), and
+ * values must come back exactly as written. Times are milliseconds since the
+ * epoch (BIGINT), as every store keeps them. Identity columns never hand out
+ * a value twice, even after an erasure removed the highest rows, so a late
+ * delivery report or a staff reference can never hit someone else's row.
+ */
+export const MIGRATIONS: readonly PostgresMigration[] = [
+  {
+    version: 1,
+    name: 'conversations, processed marks, outbox, submissions, channel references and delivery states',
+    sql: `
+      CREATE TABLE conversations (
+        key TEXT PRIMARY KEY,
+        channel TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        data TEXT NOT NULL,
+        rev INTEGER NOT NULL CHECK (rev > 0),
+        updated_at BIGINT NOT NULL
+      );
+      CREATE INDEX conversations_by_user ON conversations (channel, user_id);
+      -- Retention finds idle conversations by their last turn.
+      CREATE INDEX conversations_by_update ON conversations (updated_at);
+
+      CREATE TABLE processed (
+        channel TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        conversation_key TEXT NOT NULL REFERENCES conversations (key),
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (channel, message_id)
+      );
+      CREATE INDEX processed_by_conversation ON processed (conversation_key);
+
+      CREATE TABLE outbox (
+        seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        conversation_key TEXT NOT NULL REFERENCES conversations (key),
+        channel TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        message TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        delivered_at BIGINT,
+        -- Delivery: failed attempts, when to try next, the last error, and when it was given up.
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at BIGINT NOT NULL,
+        last_error TEXT,
+        failed_at BIGINT,
+        -- The worker sending the row now, and until when no other may take it.
+        lease_owner TEXT,
+        lease_until BIGINT
+      );
+      CREATE INDEX outbox_by_conversation ON outbox (conversation_key, seq);
+      -- "Pending": neither delivered nor given up.
+      CREATE INDEX outbox_pending ON outbox (seq) WHERE delivered_at IS NULL AND failed_at IS NULL;
+      -- A conversation's first pending row: what a worker may send next.
+      CREATE INDEX outbox_pending_by_conversation ON outbox (conversation_key, seq)
+        WHERE delivered_at IS NULL AND failed_at IS NULL;
+      -- A worker shutting down hands back its leases.
+      CREATE INDEX outbox_leased ON outbox (lease_owner) WHERE lease_owner IS NOT NULL;
+
+      CREATE TABLE submissions (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        conversation_key TEXT NOT NULL REFERENCES conversations (key),
+        channel TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        data TEXT NOT NULL,
+        created_at BIGINT NOT NULL
+      );
+      CREATE INDEX submissions_by_kind ON submissions (kind, id);
+      CREATE INDEX submissions_by_conversation ON submissions (conversation_key, id);
+      -- deleteUser also finds what a person submitted in a conversation someone else now holds.
+      CREATE INDEX submissions_by_user ON submissions (channel, user_id);
+
+      -- No foreign key to conversations: a channel hands over its reference
+      -- with the first activity, before that conversation's first turn is committed.
+      CREATE TABLE channel_refs (
+        conversation_key TEXT PRIMARY KEY,
+        channel TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        data TEXT NOT NULL,
+        updated_at BIGINT NOT NULL
+      );
+      CREATE INDEX channel_refs_by_user ON channel_refs (channel, user_id);
+      CREATE INDEX channel_refs_by_update ON channel_refs (updated_at);
+
+      CREATE TABLE deliveries (
+        channel TEXT NOT NULL,
+        external_id TEXT NOT NULL,
+        conversation_key TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('accepted', 'sent', 'delivered', 'read', 'failed')),
+        -- The state's rank, so that an upsert can refuse to move a message back.
+        rank SMALLINT NOT NULL,
+        error_code INTEGER,
+        error_title TEXT,
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (channel, external_id)
+      );
+      CREATE INDEX deliveries_by_user ON deliveries (channel, user_id);
+      -- Retention erases a conversation's delivery states with it.
+      CREATE INDEX deliveries_by_conversation ON deliveries (conversation_key);
+    `,
+  },
+  {
+    version: 2,
+    name: 'handoff: organisations, staff, sessions, cases, transcripts, notes, transfers and audit log',
+    sql: `
+      -- Columns marked "cipher" hold only what the Cipher wrote (gcm1: or plain:), never text in the clear.
+      -- No foreign keys to organisations or staff: those are configuration, and
+      -- a case or audit line must outlive a renamed or removed organisation or user.
+      CREATE TABLE organisations (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        languages TEXT NOT NULL,
+        countries TEXT NOT NULL,
+        expected_response_minutes INTEGER NOT NULL,
+        alert_target TEXT,
+        created_at BIGINT NOT NULL
+      );
+
+      CREATE TABLE staff_users (
+        id TEXT PRIMARY KEY,
+        email TEXT NOT NULL,
+        -- The email as JavaScript lowercases it, the same in every store (lower() depends on the locale).
+        email_key TEXT NOT NULL CONSTRAINT staff_users_email_unique UNIQUE,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('caseworker', 'admin')),
+        organisation_id TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        disabled BOOLEAN NOT NULL,
+        created_at BIGINT NOT NULL
+      );
+      CREATE INDEX staff_users_by_organisation ON staff_users (organisation_id);
+
+      CREATE TABLE staff_sessions (
+        id_hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        csrf_token TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL
+      );
+      CREATE INDEX staff_sessions_by_user ON staff_sessions (user_id);
+      CREATE INDEX staff_sessions_by_expiry ON staff_sessions (expires_at);
+
+      CREATE TABLE cases (
+        id TEXT PRIMARY KEY,
+        -- The order cases were opened in: the queue's tie-break within one millisecond.
+        seq BIGINT GENERATED ALWAYS AS IDENTITY,
+        organisation_id TEXT NOT NULL,
+        category TEXT NOT NULL,
+        -- "C": 'urgent' sorts after 'normal' byte by byte, so DESC puts it first whatever the database's locale.
+        priority TEXT COLLATE "C" NOT NULL CHECK (priority IN ('urgent', 'normal')),
+        status TEXT NOT NULL CHECK (status IN ('waiting', 'assigned', 'closed')),
+        channel TEXT NOT NULL,
+        conversation_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        conversation_key TEXT NOT NULL,
+        -- The message that said yes: a retried turn finds the case it already opened.
+        source_id TEXT NOT NULL,
+        locale TEXT NOT NULL,
+        country_current TEXT,
+        country_origin TEXT,
+        consent_version TEXT NOT NULL,
+        consent_locale TEXT NOT NULL,
+        consent_text TEXT NOT NULL, -- cipher
+        consent_at BIGINT NOT NULL,
+        tracing TEXT, -- cipher, of JSON
+        assigned_to TEXT,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        last_person_message_at BIGINT,
+        closed_at BIGINT,
+        closed_by TEXT CHECK (closed_by IN ('caseworker', 'person')),
+        alerted_at BIGINT,
+        UNIQUE (conversation_key, source_id)
+      );
+      CREATE INDEX cases_queue ON cases (organisation_id, status, priority DESC, created_at, seq);
+      CREATE INDEX cases_open_by_conversation ON cases (conversation_key, seq) WHERE status <> 'closed';
+      CREATE INDEX cases_unalerted ON cases (created_at, seq) WHERE status = 'waiting' AND alerted_at IS NULL;
+      -- deleteUserCases finds a person's cases by channel and user.
+      CREATE INDEX cases_by_user ON cases (channel, user_id);
+      -- Retention finds closed cases by when they were closed.
+      CREATE INDEX cases_closed ON cases (closed_at) WHERE status = 'closed';
+
+      -- ON DELETE CASCADE: erasing a case takes its transcript, notes and transfers in the same statement.
+      CREATE TABLE case_messages (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        case_id TEXT NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+        author TEXT NOT NULL CHECK (author IN ('person', 'bot', 'caseworker', 'system')),
+        user_id TEXT,
+        text TEXT NOT NULL, -- cipher
+        locale TEXT,
+        source_id TEXT NOT NULL,
+        delivery TEXT CHECK (delivery IN ('pending', 'delivered', 'failed')),
+        delivery_error TEXT,
+        created_at BIGINT NOT NULL,
+        UNIQUE (case_id, source_id)
+      );
+      CREATE INDEX case_messages_undelivered ON case_messages (id)
+        WHERE author = 'caseworker' AND delivery IN ('pending', 'failed');
+
+      CREATE TABLE case_notes (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        case_id TEXT NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL,
+        text TEXT NOT NULL, -- cipher
+        created_at BIGINT NOT NULL
+      );
+      CREATE INDEX case_notes_by_case ON case_notes (case_id, id);
+
+      CREATE TABLE case_transfers (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        case_id TEXT NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+        from_organisation TEXT NOT NULL,
+        to_organisation TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        note TEXT NOT NULL, -- cipher
+        at BIGINT NOT NULL
+      );
+      CREATE INDEX case_transfers_by_case ON case_transfers (case_id, id);
+
+      -- No foreign key to cases: the audit log keeps the line that a case was erased.
+      CREATE TABLE audit_log (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        at BIGINT NOT NULL,
+        user_id TEXT,
+        action TEXT NOT NULL,
+        case_id TEXT,
+        detail TEXT NOT NULL
+      );
+    `,
+  },
+];

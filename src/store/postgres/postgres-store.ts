@@ -1,0 +1,488 @@
+import { checkLimit, conversationRow, fromJson, serialiseTurn, toJson } from '../guards';
+import {
+  DELIVERY_RANK,
+  type CommitResult,
+  type Delivery,
+  type DeliveryState,
+  type OutboxDepth,
+  type OutboxEntry,
+  type OutboxFailure,
+  type OutboxLease,
+  type Store,
+  type StoredConversation,
+  type Submission,
+  type SubmissionFilter,
+  type TurnCommit,
+} from '../store';
+import { Rollback, inTransaction, run, type PostgresDatabase } from './pool';
+
+interface OutboxRow {
+  seq: number;
+  conversation_key: string;
+  channel: string;
+  message_id: string;
+  message: string;
+  created_at: number;
+  delivered_at: number | null;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  failed_at: number | null;
+}
+
+const OUTBOX_FIELDS = [
+  'seq',
+  'conversation_key',
+  'channel',
+  'message_id',
+  'message',
+  'created_at',
+  'delivered_at',
+  'attempts',
+  'next_attempt_at',
+  'last_error',
+  'failed_at',
+];
+const OUTBOX_COLUMNS = OUTBOX_FIELDS.map((f) => `o.${f}`).join(', ');
+/** Neither delivered nor given up; `o` names the row being tested. */
+const PENDING = 'o.delivered_at IS NULL AND o.failed_at IS NULL';
+/**
+ * No earlier pending row in the same conversation (served by
+ * outbox_pending_by_conversation), so that no reply overtakes an earlier one.
+ */
+const HEAD = `NOT EXISTS (SELECT 1 FROM outbox p WHERE p.conversation_key = o.conversation_key AND p.seq < o.seq
+  AND p.delivered_at IS NULL AND p.failed_at IS NULL)`;
+/** May be tried at $1: due, and no lease or one that has run out. */
+const DUE = 'o.next_attempt_at <= $1 AND (o.lease_until IS NULL OR o.lease_until <= $1)';
+
+interface SubmissionRow {
+  id: number;
+  conversation_key: string;
+  channel: string;
+  user_id: string;
+  kind: string;
+  data: string;
+  created_at: number;
+}
+
+interface DeliveryRow {
+  channel: string;
+  external_id: string;
+  conversation_key: string;
+  user_id: string;
+  state: DeliveryState;
+  error_code: number | null;
+  error_title: string | null;
+  updated_at: number;
+}
+
+const CONFLICT: CommitResult = { ok: false, reason: 'conflict' };
+const DUPLICATE: CommitResult = { ok: false, reason: 'duplicate' };
+
+/**
+ * The store for several instances: every table in PostgreSQL, on one pool
+ * shared with the PostgresHandoffStore. The schema must be migrated first
+ * (migratePostgres; the app does it before it listens). Concurrency rests on
+ * the database, not on this process: a conditional UPDATE on the rev, and
+ * unique keys with ON CONFLICT for the processed marks. This store owns the
+ * pool and ends it on close; the handoff store on it must be closed first.
+ */
+export class PostgresStore implements Store {
+  private ended: Promise<void> | null = null;
+
+  constructor(private readonly db: PostgresDatabase) {}
+
+  async getConversation(conversationKey: string): Promise<StoredConversation | null> {
+    const { rows } = await run<{ data: string; rev: number }>(
+      this.db.pool,
+      'SELECT data, rev FROM conversations WHERE key = $1',
+      [conversationKey],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    const data = fromJson(row.data, { table: 'conversations', column: 'data', row: conversationRow(conversationKey) });
+    return { data, rev: row.rev };
+  }
+
+  async isProcessed(channel: string, messageId: string): Promise<boolean> {
+    const { rowCount } = await run(this.db.pool, 'SELECT 1 FROM processed WHERE channel = $1 AND message_id = $2', [
+      channel,
+      messageId,
+    ]);
+    return rowCount !== null && rowCount > 0;
+  }
+
+  async commitTurn(c: TurnCommit): Promise<CommitResult> {
+    // Serialised before the transaction, so a value JSON cannot hold fails the turn before anything is written.
+    const { record, outbox: messages, submissions } = serialiseTurn(c);
+    return inTransaction(this.db.pool, async (client) => {
+      // First, so a redelivered message hears "duplicate" even when the rev it read is stale.
+      const seen = await run(client, 'SELECT 1 FROM processed WHERE channel = $1 AND message_id = $2', [
+        c.channel,
+        c.messageId,
+      ]);
+      if (seen.rowCount) return DUPLICATE;
+      // A racing commit on the same row waits for this one's lock, then finds the rev moved and writes nothing.
+      const written =
+        c.expectedRev === 0
+          ? await run(
+              client,
+              `INSERT INTO conversations (key, channel, user_id, data, rev, updated_at) VALUES ($1, $2, $3, $4, 1, $5)
+               ON CONFLICT (key) DO NOTHING`,
+              [c.conversationKey, c.channel, c.userId, record, c.now],
+            )
+          : await run(
+              client,
+              `UPDATE conversations SET channel = $2, user_id = $3, data = $4, rev = rev + 1, updated_at = $5
+               WHERE key = $1 AND rev = $6`,
+              [c.conversationKey, c.channel, c.userId, record, c.now, c.expectedRev],
+            );
+      if (!written.rowCount) throw new Rollback(CONFLICT);
+      // The same message id racing in another conversation: the unique key lets one through.
+      const marked = await run(
+        client,
+        `INSERT INTO processed (channel, message_id, conversation_key, created_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (channel, message_id) DO NOTHING`,
+        [c.channel, c.messageId, c.conversationKey, c.now],
+      );
+      if (!marked.rowCount) throw new Rollback(DUPLICATE);
+      if (submissions.length > 0) {
+        await run(
+          client,
+          `INSERT INTO submissions (conversation_key, channel, user_id, kind, data, created_at)
+           SELECT $1, $2, $3, s.kind, s.data, $6
+           FROM unnest($4::text[], $5::text[]) WITH ORDINALITY AS s (kind, data, n) ORDER BY s.n`,
+          [c.conversationKey, c.channel, c.userId, submissions.map((s) => s.kind), submissions.map((s) => s.data), c.now],
+        );
+      }
+      const seqs =
+        messages.length === 0
+          ? []
+          : (
+              await run<{ seq: number }>(
+                client,
+                `INSERT INTO outbox (conversation_key, channel, message_id, message, created_at, next_attempt_at)
+                 SELECT $1, $2, $3, o.message, $5, $5 FROM unnest($4::text[]) WITH ORDINALITY AS o (message, n) ORDER BY o.n
+                 RETURNING seq`,
+                [c.conversationKey, c.channel, c.messageId, messages, c.now],
+              )
+            ).rows
+              .map((r) => r.seq)
+              // Rows take their seq in the order they are inserted, which ORDER BY n fixes.
+              .sort((a, b) => a - b);
+      const outbox = messages.map(
+        (message, i): OutboxEntry => ({
+          seq: seqs[i]!,
+          conversationKey: c.conversationKey,
+          channel: c.channel,
+          messageId: c.messageId,
+          // A fresh parse, not the caller's object: the result must not alias what the caller still holds.
+          message: JSON.parse(message) as unknown,
+          createdAt: c.now,
+          deliveredAt: null,
+          attempts: 0,
+          nextAttemptAt: c.now,
+          lastError: null,
+          failedAt: null,
+        }),
+      );
+      return { ok: true, rev: c.expectedRev + 1, outbox };
+    });
+  }
+
+  async repliesTo(channel: string, messageId: string): Promise<OutboxEntry[] | null> {
+    // One statement: no mark means never processed (no row); a mark without replies gives one row of nulls.
+    const { rows } = await run<{ [K in keyof OutboxRow]: OutboxRow[K] | null }>(
+      this.db.pool,
+      `SELECT ${OUTBOX_COLUMNS}
+       FROM processed p
+       LEFT JOIN outbox o ON o.conversation_key = p.conversation_key AND o.channel = p.channel AND o.message_id = p.message_id
+       WHERE p.channel = $1 AND p.message_id = $2
+       ORDER BY o.seq`,
+      [channel, messageId],
+    );
+    if (rows.length === 0) return null;
+    return this.entries(rows.filter((r): r is OutboxRow => r.seq !== null));
+  }
+
+  async outboxSince(conversationKey: string, afterSeq: number, limit: number): Promise<OutboxEntry[]> {
+    checkLimit(limit);
+    const { rows } = await run<OutboxRow>(
+      this.db.pool,
+      `SELECT ${OUTBOX_COLUMNS} FROM outbox o WHERE o.conversation_key = $1 AND o.seq > $2 ORDER BY o.seq LIMIT $3`,
+      [conversationKey, afterSeq, limit],
+    );
+    return this.entries(rows);
+  }
+
+  async pendingOutbox(limit: number): Promise<OutboxEntry[]> {
+    checkLimit(limit);
+    const { rows } = await run<OutboxRow>(
+      this.db.pool,
+      `SELECT ${OUTBOX_COLUMNS} FROM outbox o WHERE ${PENDING} ORDER BY o.seq LIMIT $1`,
+      [limit],
+    );
+    return this.entries(rows);
+  }
+
+  async dueOutbox(now: number, channels: readonly string[], limit: number): Promise<OutboxEntry[]> {
+    checkLimit(limit);
+    const { rows } = await run<OutboxRow>(
+      this.db.pool,
+      `SELECT ${OUTBOX_COLUMNS} FROM outbox o
+       WHERE ${PENDING} AND ${DUE} AND o.channel = ANY($2::text[]) AND ${HEAD}
+       ORDER BY o.seq LIMIT $3`,
+      [now, channels, limit],
+    );
+    return this.entries(rows);
+  }
+
+  async claimOutbox(seq: number, lease: OutboxLease): Promise<OutboxEntry | null> {
+    // One statement: a racing claim waits for the row, then finds it leased and takes nothing.
+    const { rows } = await run<OutboxRow>(
+      this.db.pool,
+      `UPDATE outbox o SET lease_owner = $3, lease_until = $4
+       WHERE o.seq = $2 AND ${PENDING} AND ${DUE} AND ${HEAD}
+       RETURNING ${OUTBOX_COLUMNS}`,
+      [lease.now, seq, lease.owner, lease.until],
+    );
+    return rows[0] ? this.entries(rows)[0]! : null;
+  }
+
+  async renewOutboxLease(seq: number, lease: OutboxLease): Promise<boolean> {
+    const { rowCount } = await run(
+      this.db.pool,
+      `UPDATE outbox o SET lease_until = $3 WHERE o.seq = $1 AND o.lease_owner = $2 AND ${PENDING}`,
+      [seq, lease.owner, lease.until],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  async markDelivered(seqs: number[], now: number): Promise<void> {
+    if (seqs.length === 0) return;
+    // coalesce: a retried delivery report must not move the time the person got the reply. Any lease ends.
+    await run(
+      this.db.pool,
+      `UPDATE outbox SET delivered_at = coalesce(delivered_at, $1), lease_owner = NULL, lease_until = NULL
+       WHERE seq = ANY($2::bigint[])`,
+      [now, seqs],
+    );
+  }
+
+  async failOutbox(seq: number, f: OutboxFailure): Promise<boolean> {
+    const { rowCount } = await run(
+      this.db.pool,
+      `UPDATE outbox o SET attempts = o.attempts + 1, last_error = $3,
+         next_attempt_at = coalesce($5::bigint, o.next_attempt_at),
+         failed_at = CASE WHEN $5::bigint IS NULL THEN $4::bigint END,
+         lease_owner = NULL, lease_until = NULL
+       WHERE o.seq = $1 AND o.lease_owner = $2 AND ${PENDING}`,
+      [seq, f.owner, f.error, f.now, f.retryAt],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  async releaseOutbox(owner: string, options: { seq?: number; notBefore?: number } = {}): Promise<number> {
+    const { rowCount } = await run(
+      this.db.pool,
+      `UPDATE outbox o SET lease_owner = NULL, lease_until = NULL,
+         next_attempt_at = CASE WHEN $3::bigint IS NOT NULL AND ${PENDING} THEN $3::bigint ELSE o.next_attempt_at END
+       WHERE o.lease_owner = $1 AND ($2::bigint IS NULL OR o.seq = $2::bigint)`,
+      [owner, options.seq ?? null, options.notBefore ?? null],
+    );
+    return rowCount ?? 0;
+  }
+
+  async outboxDepth(): Promise<OutboxDepth[]> {
+    const { rows } = await run<{ channel: string; pending: number; oldest: number }>(
+      this.db.pool,
+      `SELECT o.channel, count(*) AS pending, min(o.created_at) AS oldest FROM outbox o
+       WHERE ${PENDING} GROUP BY o.channel ORDER BY o.channel COLLATE "C"`,
+    );
+    return rows.map((r) => ({ channel: r.channel, pending: r.pending, oldestCreatedAt: r.oldest }));
+  }
+
+  async ping(): Promise<void> {
+    // Rejects once the pool is ended, or when no connection can be had.
+    await run(this.db.pool, 'SELECT 1');
+  }
+
+  async listSubmissions(filter: SubmissionFilter, limit: number): Promise<Submission[]> {
+    checkLimit(limit);
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.kind !== undefined) {
+      params.push(filter.kind);
+      where.push(`kind = $${params.length}`);
+    }
+    if (filter.conversationKey !== undefined) {
+      params.push(filter.conversationKey);
+      where.push(`conversation_key = $${params.length}`);
+    }
+    params.push(limit);
+    const { rows } = await run<SubmissionRow>(
+      this.db.pool,
+      `SELECT id, conversation_key, channel, user_id, kind, data, created_at FROM submissions
+       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      conversationKey: r.conversation_key,
+      channel: r.channel,
+      userId: r.user_id,
+      kind: r.kind,
+      data: fromJson(r.data, { table: 'submissions', column: 'data', row: `id ${r.id}` }),
+      createdAt: r.created_at,
+    }));
+  }
+
+  async deleteUser(channel: string, userId: string): Promise<number> {
+    return inTransaction(this.db.pool, async (client) => {
+      // Locked first: a turn committing on one of these conversations waits, then finds it gone (a conflict).
+      const { rows } = await run<{ key: string }>(
+        client,
+        'SELECT key FROM conversations WHERE channel = $1 AND user_id = $2 ORDER BY key FOR UPDATE',
+        [channel, userId],
+      );
+      const keys = rows.map((r) => r.key);
+      // The user's own submissions wherever they are, and all of the conversations about to go.
+      await run(client, 'DELETE FROM submissions WHERE (channel = $1 AND user_id = $2) OR conversation_key = ANY($3::text[])', [
+        channel,
+        userId,
+        keys,
+      ]);
+      // Children before their conversations: the foreign keys refuse to orphan them.
+      await run(client, 'DELETE FROM outbox WHERE conversation_key = ANY($1::text[])', [keys]);
+      await run(client, 'DELETE FROM processed WHERE conversation_key = ANY($1::text[])', [keys]);
+      await run(client, 'DELETE FROM channel_refs WHERE channel = $1 AND user_id = $2', [channel, userId]);
+      await run(client, 'DELETE FROM deliveries WHERE channel = $1 AND user_id = $2', [channel, userId]);
+      await run(client, 'DELETE FROM conversations WHERE key = ANY($1::text[])', [keys]);
+      return keys.length;
+    });
+  }
+
+  async deleteIdleConversations(before: number, keep: readonly string[]): Promise<number> {
+    return inTransaction(this.db.pool, async (client) => {
+      // Keys whose last use (a turn, or a saved reference) is older than the cut-off, found by the update indexes.
+      const { rows: idle } = await run<{ key: string }>(
+        client,
+        `SELECT c.key FROM conversations c
+         WHERE c.updated_at < $1 AND NOT (c.key = ANY($2::text[]))
+           AND NOT EXISTS (SELECT 1 FROM channel_refs r WHERE r.conversation_key = c.key AND r.updated_at >= $1)
+         UNION
+         SELECT r.conversation_key FROM channel_refs r
+         WHERE r.updated_at < $1 AND NOT (r.conversation_key = ANY($2::text[]))
+           AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.key = r.conversation_key AND c.updated_at >= $1)`,
+        [before, keep],
+      );
+      if (idle.length === 0) return 0;
+      // Locked, and looked at again: a person who wrote meanwhile keeps their conversation.
+      const { rows: live } = await run<{ key: string; updated_at: number }>(
+        client,
+        'SELECT key, updated_at FROM conversations WHERE key = ANY($1::text[]) ORDER BY key FOR UPDATE',
+        [idle.map((r) => r.key)],
+      );
+      const woke = new Set(live.filter((r) => r.updated_at >= before).map((r) => r.key));
+      const keys = idle.map((r) => r.key).filter((key) => !woke.has(key));
+      // Children before their conversations: the foreign keys refuse to orphan them.
+      for (const table of ['submissions', 'outbox', 'processed', 'deliveries', 'channel_refs']) {
+        await run(client, `DELETE FROM ${table} WHERE conversation_key = ANY($1::text[])`, [keys]);
+      }
+      await run(client, 'DELETE FROM conversations WHERE key = ANY($1::text[])', [keys]);
+      return keys.length;
+    });
+  }
+
+  async saveReference(
+    conversationKey: string,
+    channel: string,
+    userId: string,
+    reference: unknown,
+    now: number,
+  ): Promise<void> {
+    await run(
+      this.db.pool,
+      `INSERT INTO channel_refs (conversation_key, channel, user_id, data, updated_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (conversation_key) DO UPDATE SET
+         channel = excluded.channel, user_id = excluded.user_id, data = excluded.data, updated_at = excluded.updated_at`,
+      [conversationKey, channel, userId, toJson(reference, 'reference'), now],
+    );
+  }
+
+  async getReference(conversationKey: string): Promise<unknown | null> {
+    const { rows } = await run<{ data: string }>(this.db.pool, 'SELECT data FROM channel_refs WHERE conversation_key = $1', [
+      conversationKey,
+    ]);
+    const row = rows[0];
+    if (!row) return null;
+    return fromJson(row.data, { table: 'channel_refs', column: 'data', row: conversationRow(conversationKey) });
+  }
+
+  async recordDelivery(d: Delivery): Promise<void> {
+    // The WHERE makes the upsert skip a state of lower rank: statuses arriving out of order never move a message back.
+    await run(
+      this.db.pool,
+      `INSERT INTO deliveries (channel, external_id, conversation_key, user_id, state, rank, error_code, error_title, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (channel, external_id) DO UPDATE SET
+         state = excluded.state, rank = excluded.rank, error_code = excluded.error_code,
+         error_title = excluded.error_title, updated_at = excluded.updated_at
+       WHERE excluded.rank >= deliveries.rank`,
+      [
+        d.channel,
+        d.externalId,
+        d.conversationKey,
+        d.userId,
+        d.state,
+        DELIVERY_RANK[d.state],
+        d.errorCode,
+        d.errorTitle,
+        d.updatedAt,
+      ],
+    );
+  }
+
+  async getDelivery(channel: string, externalId: string): Promise<Delivery | null> {
+    const { rows } = await run<DeliveryRow>(
+      this.db.pool,
+      `SELECT channel, external_id, conversation_key, user_id, state, error_code, error_title, updated_at
+       FROM deliveries WHERE channel = $1 AND external_id = $2`,
+      [channel, externalId],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      channel: row.channel,
+      externalId: row.external_id,
+      conversationKey: row.conversation_key,
+      userId: row.user_id,
+      state: row.state,
+      errorCode: row.error_code,
+      errorTitle: row.error_title,
+      updatedAt: row.updated_at,
+    };
+  }
+
+  /** Ends the pool once; queries still running finish first. */
+  close(): Promise<void> {
+    this.ended ??= this.db.pool.end();
+    return this.ended;
+  }
+
+  private entries(rows: OutboxRow[]): OutboxEntry[] {
+    return rows.map((r) => ({
+      seq: r.seq,
+      conversationKey: r.conversation_key,
+      channel: r.channel,
+      messageId: r.message_id,
+      message: fromJson(r.message, { table: 'outbox', column: 'message', row: `seq ${r.seq}` }),
+      createdAt: r.created_at,
+      deliveredAt: r.delivered_at,
+      attempts: r.attempts,
+      nextAttemptAt: r.next_attempt_at,
+      lastError: r.last_error,
+      failedAt: r.failed_at,
+    }));
+  }
+}
