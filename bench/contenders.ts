@@ -64,18 +64,28 @@ export async function openContender(name: ContenderName, store: StoreKind, texts
         rmSync(dir, { recursive: true, force: true });
       },
     });
-    if (name === 'engine') return removing(await engineContender(file));
-    if (name === 'table') return removing(stateTableContender(new SqliteTableStorage(file), texts));
-    const storage = new SqliteStorage(file);
-    return removing(botFrameworkContender(storage, texts, () => storage.close()));
+    try {
+      if (name === 'engine') return removing(await engineContender(file));
+      if (name === 'table') return removing(stateTableContender(new SqliteTableStorage(file), texts));
+      const storage = new SqliteStorage(file);
+      return removing(botFrameworkContender(storage, texts, () => storage.close()));
+    } catch (err) {
+      rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
   }
   const db = await tempDatabase(`vv_bench_${name}`);
   let contender: Contender;
-  if (name === 'engine') contender = await engineContender(db.url);
-  else if (name === 'table') contender = stateTableContender(await PostgresTableStorage.open(db.pool()), texts);
-  else {
-    const storage = await PostgresStorage.open(db.pool());
-    contender = botFrameworkContender(storage, texts, () => storage.close());
+  try {
+    if (name === 'engine') contender = await engineContender(db.url);
+    else if (name === 'table') contender = stateTableContender(await PostgresTableStorage.open(db.pool()), texts);
+    else {
+      const storage = await PostgresStorage.open(db.pool());
+      contender = botFrameworkContender(storage, texts, () => storage.close());
+    }
+  } catch (err) {
+    await db.drop();
+    throw err;
   }
   return {
     turn: (c, i, input) => contender.turn(c, i, input),

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
@@ -9,7 +9,7 @@ import { planFromEnv, type Plan } from './plan';
 import { ADMIN_URL } from './postgres';
 import { throughputChart } from './report/chart';
 import { performanceMarkdown } from './report/markdown';
-import { growthTable, httpTable, memoryTables, printTable, throughputTable } from './report/tables';
+import { cpuTable, growthTable, httpTable, memoryTables, printTable, throughputTable } from './report/tables';
 import { checkTargets } from './report/targets';
 import type { BenchResult } from './result';
 import { runGrowth } from './sections/growth';
@@ -19,6 +19,7 @@ import { runThroughput } from './sections/throughput';
 import { expectedTexts } from './workload/packing';
 
 const ROOT = join(__dirname, '..');
+const none = { data: 0, pages: 0 };
 
 export interface RunOptions {
   plan: Plan;
@@ -65,7 +66,7 @@ export async function runBench(options: RunOptions): Promise<BenchResult> {
     : { levels: [], costRatio: { min: NaN, median: NaN, max: NaN, values: [] }, prefillSeconds: 0 };
   const memory = plan.memory
     ? await timed('Memory', () => runMemory({ ...plan.memory!, expected, log }))
-    : { stored: { conversations: 0, recordJson: 0, state: 0, processedMarks: 0, outbox: 0, file: 0 }, process: [] };
+    : { stored: { conversations: 0, recordJson: 0, state: none, processedMarks: none, outbox: none, file: 0 }, process: [] };
 
   const result: BenchResult = {
     startedAt,
@@ -85,23 +86,28 @@ export async function runBench(options: RunOptions): Promise<BenchResult> {
     growth,
     memory,
   };
-  const targets = checkTargets(result);
+  report(result, options);
+  return result;
+}
 
-  for (const table of [throughputTable(result), httpTable(result), growthTable(result), ...memoryTables(result)]) printTable(table, log);
+/** Prints the tables and targets, and writes the results and the documentation. */
+export function report(result: BenchResult, options: Pick<RunOptions, 'resultsDir' | 'docsDir' | 'log'>, newRun = true): void {
+  const { log } = options;
+  const targets = checkTargets(result);
+  for (const table of [throughputTable(result), cpuTable(result), httpTable(result), growthTable(result), ...memoryTables(result)]) printTable(table, log);
   log('\nTargets');
   for (const t of targets) log(`  ${t.met ? 'met    ' : 'NOT MET'}  ${t.target}: ${t.measured}${t.note ? ` (${t.note})` : ''}`);
 
   mkdirSync(options.resultsDir, { recursive: true });
   const json = `${JSON.stringify({ ...result, targets }, null, 2)}\n`;
-  writeFileSync(join(options.resultsDir, `${startedAt.replace(/[:.]/g, '-')}.json`), json);
+  if (newRun) writeFileSync(join(options.resultsDir, `${result.startedAt.replace(/[:.]/g, '-')}.json`), json);
   writeFileSync(join(options.resultsDir, 'latest.json'), json);
   if (options.docsDir) {
     mkdirSync(options.docsDir, { recursive: true });
-    writeFileSync(join(options.docsDir, 'performance.svg'), throughputChart(throughput.cells, 'Packing conversation: turns a second per engine and store'));
+    writeFileSync(join(options.docsDir, 'performance.svg'), throughputChart(result.throughput.cells, 'Packing conversation: turns a second per engine and store'));
     writeFileSync(join(options.docsDir, 'performance.md'), performanceMarkdown(result, targets, 'performance.svg'));
   }
   log(`\nResults: ${join(options.resultsDir, 'latest.json')}${options.docsDir ? `; ${join(options.docsDir, 'performance.md')}` : ''}`);
-  return result;
 }
 
 async function postgresVersion(): Promise<string | null> {
@@ -118,12 +124,16 @@ async function postgresVersion(): Promise<string | null> {
 }
 
 if (require.main === module) {
-  runBench({
-    plan: planFromEnv(process.env),
+  const options = {
     resultsDir: join(ROOT, 'bench', 'results'),
     docsDir: join(ROOT, 'docs'),
-    log: (line) => process.stdout.write(`${line}\n`),
-  }).then(
+    log: (line: string) => process.stdout.write(`${line}\n`),
+  };
+  // --report: the tables and docs again from the last results, after a change to the report alone.
+  const run = process.argv.includes('--report')
+    ? Promise.resolve(report(JSON.parse(readFileSync(join(options.resultsDir, 'latest.json'), 'utf8')) as BenchResult, options, false))
+    : runBench({ ...options, plan: planFromEnv(process.env) });
+  run.then(
     () => process.exit(0),
     (err: unknown) => {
       process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);

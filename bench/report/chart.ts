@@ -42,10 +42,12 @@ export function throughputChart(cells: readonly ThroughputCell[], title: string)
     `<text x="${LEFT}" y="22" font-size="15" font-weight="bold">${escape(title)}</text>`,
   );
   // Legend.
-  CONTENDERS.forEach((c, i) => {
-    const lx = LEFT + i * 250;
+  let lx = LEFT;
+  for (const c of CONTENDERS) {
     out.push(`<rect x="${lx}" y="34" width="12" height="12" fill="${COLOURS[c]}"/>`, `<text x="${lx + 17}" y="44">${escape(LABELS[c])}</text>`);
-  });
+    // About 6.5 px a character at 12 px: enough room that no label runs into the next.
+    lx += 17 + Math.ceil(LABELS[c].length * 6.5) + 24;
+  }
   // Grid: one line per power of ten.
   const bottom = height - 34;
   for (let v = lo; v <= hi; v *= 10) {

@@ -1,5 +1,5 @@
 import type { BenchResult, TargetCheck } from '../result';
-import { growthTable, httpTable, markdownTable, memoryTables, throughputTable, type Table } from './tables';
+import { cpuTable, growthTable, httpTable, markdownTable, memoryTables, throughputTable, type Table } from './tables';
 
 const section = (table: Table) => `${table.title}:\n\n${markdownTable(table)}`;
 
@@ -37,6 +37,8 @@ ${result.plan.scaledDown.length > 0 ? `**Scaled down or skipped:**\n\n${result.p
 ![Turns a second per engine and store](${chart})
 
 ${section(throughputTable(result))}
+
+${section(cpuTable(result))}
 
 Levels: ${levels}. Stores: ${result.stores.map((s) => (s.ok ? s.store : `${s.store} (skipped: ${s.reason})`)).join(', ')}.
 
@@ -76,14 +78,18 @@ ${memoryTables(result).map(section).join('\n\n')}
   Neither peer de-duplicates, keeps an outbox or translates.
 - **HTTP** (bench/sections/http.ts): autocannon, as a library, against the real server in a child process
   (SQLite file), each connection playing the conversation again and again with new ids; the Telegram webhook
-  sends its replies to the fake Bot API (test/channels/telegram/fake-bot-api.ts) served by the benchmark's
-  process. Errors count connection errors, timeouts, non-2xx answers, wrong web chat replies and Telegram
+  sends its replies to the fake Bot API (test/channels/telegram/fake-bot-api.ts) in a third process, with
+  Telegram's sending limits off (TELEGRAM_MAX_PER_SECOND=0, TELEGRAM_CHAT_MAX_PER_SECOND=0): with them on, a bot
+  sends at most 30 messages a second, and that, not the server, would be measured. Three processes share the
+  machine's cores. Errors count connection errors, timeouts, non-2xx answers, wrong web chat replies and Telegram
   replies that never reached the Bot API.
 - **Growth**: copies of a real stored conversation (record, six processed marks, seven outbox rows with short
   bodies) written in one transaction per level; the measured turns are new conversations on top.
-- **Memory**: bytes per conversation from SQLite's page counts (dbstat) after packing conversations through
-  the engine; process memory from \`process.memoryUsage()\` around a run with every conversation in flight,
-  after full garbage collections.
+- **Memory**: bytes per conversation from SQLite's dbstat after packing conversations through the engine:
+  the data (rows and index entries) and the pages that hold it. Process memory from \`process.memoryUsage()\`
+  around a run with every conversation in flight at once: the heap used at its highest (sampled as each round
+  of turns starts; garbage not yet collected included), the heap still used after a full collection once every
+  conversation has had its six turns (what the store and the engine keep), and the resident set at its highest.
 
 Raw figures: [bench/results/latest.json](../bench/results/latest.json).
 `;

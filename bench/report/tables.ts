@@ -41,6 +41,22 @@ export function throughputTable(result: BenchResult): Table {
   };
 }
 
+export function cpuTable(result: BenchResult): Table {
+  const levels = [...new Set(result.throughput.cells.map((c) => `${c.store}|${c.concurrency}`))];
+  return {
+    title: 'Processor time of the benchmark process per turn, in µs (min / median / max): less moved by other work on the machine than turns a second',
+    head: ['store', 'N', ...CONTENDERS.map((c) => LABELS_SHORT[c])],
+    rows: levels.map((level) => {
+      const [store, n] = level.split('|') as [string, string];
+      const at = (c: ContenderName) =>
+        result.throughput.cells.find((x) => x.store === store && x.concurrency === Number(n) && x.contender === c)?.cpuMicrosPerTurn;
+      return [store, Number(n).toLocaleString('en-GB'), ...CONTENDERS.map((c) => (at(c) ? fmtSpread(at(c)!) : '–'))];
+    }),
+  };
+}
+
+const LABELS_SHORT: Record<ContenderName, string> = { engine: 'engine', botframework: 'Bot Framework', table: 'table' };
+
 export function httpTable(result: BenchResult): Table {
   return {
     title: 'HTTP (autocannon; min / median / max over repetitions)',
@@ -74,13 +90,25 @@ export function memoryTables(result: BenchResult): Table[] {
   const s = result.memory.stored;
   return [
     {
-      title: `Bytes stored per conversation (SQLite, ${s.conversations.toLocaleString('en-GB')} packing conversations, pages counted by dbstat)`,
-      head: ['record JSON', 'conversation row + indexes', 'processed marks + index', 'outbox + indexes', 'whole file'],
-      rows: [[`${s.recordJson} B`, `${s.state} B`, `${s.processedMarks} B`, `${s.outbox} B`, `${s.file} B`]],
+      title:
+        `Bytes stored per conversation (SQLite, after ${s.conversations.toLocaleString('en-GB')} packing conversations; ` +
+        `data = rows and index entries, pages = the pages holding them, counted by dbstat; record JSON: ${s.recordJson} B)`,
+      head: ['part', 'data', 'pages'],
+      rows: [
+        ['conversation row + indexes', `${s.state.data} B`, `${s.state.pages} B`],
+        ['processed marks + indexes', `${s.processedMarks.data} B`, `${s.processedMarks.pages} B`],
+        ['outbox (every reply) + indexes', `${s.outbox.data} B`, `${s.outbox.pages} B`],
+        [
+          'all three',
+          `${s.state.data + s.processedMarks.data + s.outbox.data} B`,
+          `${s.state.pages + s.processedMarks.pages + s.outbox.pages} B`,
+        ],
+        ['whole file', '', `${s.file} B`],
+      ],
     },
     {
-      title: 'Process memory per 100,000 active conversations (engine, all in flight at once)',
-      head: ['store', 'conversations', 'peak heap', 'heap retained after', 'RSS growth', 'turns a second'],
+      title: 'Process memory per 100,000 active conversations (engine, all in flight at once; scaled to 100,000 when fewer were run)',
+      head: ['store', 'conversations in flight', 'peak heap used (garbage included)', 'heap retained after (live)', 'peak RSS growth', 'turns a second'],
       rows: result.memory.process.map((p) => [
         p.store,
         p.conversations.toLocaleString('en-GB'),

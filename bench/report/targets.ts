@@ -38,7 +38,13 @@ function ratioTarget(
 export function checkTargets(result: BenchResult): TargetCheck[] {
   const checks: TargetCheck[] = [];
   const tps = (store: StoreKind, c: ContenderName) => cell(result, store, TARGET_CONCURRENCY, c)?.turnsPerSecond.median ?? NaN;
-  const perTurn = (store: StoreKind, c: ContenderName) => `${fmt(1e6 / tps(store, c))} µs a turn`;
+  const cpu = (store: StoreKind, c: ContenderName) => cell(result, store, TARGET_CONCURRENCY, c)?.cpuMicrosPerTurn?.median ?? NaN;
+  const perTurn = (store: StoreKind, c: ContenderName) => `${fmt(1e6 / tps(store, c))} µs`;
+  // What the engine does that its peers do not, every turn: the reason it cannot come near a floor that does nothing else.
+  const engineWork =
+    'validates the message and the ~740 B record with zod, runs the middleware chain and the XState flow, renders with i18next, ' +
+    'writes the record, the processed mark and the replies, then, per reply, claims the outbox row, reads the address, sends, ' +
+    'marks it delivered and looks for the next one';
 
   checks.push(
     ratioTarget(
@@ -47,8 +53,8 @@ export function checkTargets(result: BenchResult): TargetCheck[] {
       'sqlite',
       'botframework',
       10,
-      `the engine takes ${perTurn('sqlite', 'engine')} against ${perTurn('sqlite', 'botframework')} for Bot Framework; ` +
-        'it does more per turn (de-duplication mark, outbox rows, delivery mark, validated record, i18next rendering)',
+      `10× would be ${fmt(1e6 / tps('sqlite', 'botframework') / 10)} µs a turn (Bot Framework runs ${fmt(tps('sqlite', 'botframework'))} turns a second here); ` +
+        `the engine takes ${perTurn('sqlite', 'engine')} (${fmt(cpu('sqlite', 'engine'))} µs of processor time, garbage collection on the second core included): it ${engineWork}`,
     ),
   );
   checks.push(
@@ -58,8 +64,8 @@ export function checkTargets(result: BenchResult): TargetCheck[] {
       'sqlite',
       'table',
       1,
-      `the engine takes ${perTurn('sqlite', 'engine')} against ${perTurn('sqlite', 'table')} for the table, which only loads, switches and saves ` +
-        'one small row; the engine\'s CPU per turn (zod, XState, i18next, JSON of a ~740 B record and its replies) exceeds what group commit saves',
+      `the table takes ${perTurn('sqlite', 'table')} a turn, commit included, for a row of 40 bytes; the engine's processor time alone ` +
+        `is ${fmt(cpu('sqlite', 'engine'))} µs a turn: group commit takes the commit out of it, not the rest`,
     ),
   );
   checks.push(
@@ -69,7 +75,8 @@ export function checkTargets(result: BenchResult): TargetCheck[] {
       'memory',
       'table',
       0.3,
-      `in memory the table costs ${perTurn('memory', 'table')} (a Map lookup and a small JSON); the engine's ${perTurn('memory', 'engine')} is its own CPU per turn`,
+      `in memory the table takes ${perTurn('memory', 'table')} a turn (a Map lookup and a small JSON), so 0.3× would be ` +
+        `${fmt(1e6 / tps('memory', 'table') / 0.3)} µs; the engine takes ${perTurn('memory', 'engine')} for the same work as on SQLite, the commit aside`,
     ),
   );
 
@@ -88,7 +95,8 @@ export function checkTargets(result: BenchResult): TargetCheck[] {
             note:
               web.errors > 0
                 ? `${web.errors} requests failed or answered wrongly`
-                : `with 256 connections and one process, a request waits behind the others: p99 ≈ connections ÷ throughput (${fmt((256 / web.requestsPerSecond.median) * 1000)} ms here)`,
+                : `with 256 requests in flight in one process, each waits for the others' turns: the mean latency is connections ÷ throughput ` +
+                  `(${fmt((256 / web.requestsPerSecond.median) * 1000)} ms here), so a p99 under 50 ms needs more than 5,120 requests a second`,
           }),
     });
   } else {
@@ -96,18 +104,28 @@ export function checkTargets(result: BenchResult): TargetCheck[] {
   }
 
   const bytes = result.memory.stored;
+  const all = bytes.state.pages + bytes.processedMarks.pages + bytes.outbox.pages;
+  const reasons: string[] = [];
+  if (bytes.state.pages > 1024 && bytes.state.data <= 1024) {
+    reasons.push(
+      `the conversation's own row and indexes hold ${bytes.state.data} B of data but occupy ${bytes.state.pages} B of pages: the first turn's ` +
+        'record (with the 19-country question and its choices, kept twice: as the prompt and as the choices) is about three times the later ones, ' +
+        'and SQLite does not merge the pages it leaves behind (VACUUM does)',
+    );
+  } else if (bytes.state.data > 1024) {
+    reasons.push(`the record alone takes ${bytes.recordJson} B as JSON`);
+  }
+  reasons.push(
+    `every reply stays in the outbox (${bytes.outbox.data} B of data: the web chat's history and the answer to a retried message are read from it) ` +
+      `and every message id stays marked as processed (${bytes.processedMarks.data} B)`,
+  );
   checks.push({
     target: 'At most 1 KB stored per conversation',
-    measured: `${bytes.file} B per conversation in all (state ${bytes.state} B with its indexes, record JSON ${bytes.recordJson} B; processed marks ${bytes.processedMarks} B; outbox ${bytes.outbox} B)`,
-    met: bytes.file <= 1024,
-    ...(bytes.file <= 1024
-      ? {}
-      : {
-          note:
-            bytes.state <= 1024
-              ? `the conversation's state fits (${bytes.state} B), but every reply stays in the outbox (the web chat's history and the answer to a retried message are read from it) and every message id stays marked as processed`
-              : `the record alone takes ${bytes.recordJson} B as JSON`,
-        }),
+    measured:
+      `${all} B of pages per conversation (${bytes.file} B of file); the conversation's row and indexes: ${bytes.state.data} B of data, ` +
+      `${bytes.state.pages} B of pages; record JSON ${bytes.recordJson} B`,
+    met: all <= 1024,
+    ...(all <= 1024 ? {} : { note: reasons.join('; ') }),
   });
 
   const growth = result.growth;

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
-import { FakeBotApi } from '../../test/channels/telegram/fake-bot-api';
 import { spread, type Spread } from '../stats';
 import { PACKING_TURNS, repliesMatch } from '../workload/packing';
 
@@ -41,24 +40,34 @@ export interface HttpOptions {
  */
 export async function runHttp(options: HttpOptions): Promise<HttpCell[]> {
   const dir = mkdtempSync(join(tmpdir(), 'vv-bench-http-'));
-  const api = new FakeBotApi(TOKEN);
-  const apiUrl = await api.start();
-  const server = await startServer(join(dir, 'bot.sqlite'), apiUrl);
+  let fake: Child<{ url: string; stats: string }> | undefined;
+  let server: Child<{ url: string }>;
+  try {
+    fake = await start<{ url: string; stats: string }>('fake-telegram.ts', [TOKEN]);
+    server = await start<{ url: string }>('serve.ts', [join(dir, 'bot.sqlite'), fake.info.url, TOKEN, SECRET]);
+  } catch (err) {
+    await fake?.stop();
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  const stats = fake.info.stats;
+  const api = { sent: async () => ((await (await fetch(stats)).json()) as { sendMessage: number }).sendMessage };
+  const url = server.info.url;
   const cells: HttpCell[] = [];
   try {
     // Warm-up: JIT in the server, connections, caches.
-    await load('webchat', server.url, 64, 2, options.expected);
-    await load('telegram', server.url, 64, 2, options.expected);
+    await load('webchat', url, 64, 1, options.expected);
+    await load('telegram', url, 64, 1, options.expected);
     for (const target of ['webchat', 'telegram'] as const) {
       for (const connections of options.connections) {
         const runs: Awaited<ReturnType<typeof load>>[] = [];
         for (let rep = 0; rep < options.repetitions; rep++) {
-          const sentBefore = api.callsTo('sendMessage').length;
-          const run = await load(target, server.url, connections, options.durationSeconds, options.expected);
+          const sentBefore = await api.sent();
+          const run = await load(target, url, connections, options.durationSeconds, options.expected);
           if (target === 'telegram') {
             // Each answered update must reach the Bot API as its replies; the outbox may still be sending
             // some (Telegram's pace per chat), so wait a little for them before counting what is missing.
-            const sent = await sentAtLeast(api, sentBefore + run.minimumReplies, 15_000);
+            const sent = await sentAtLeast(api.sent, sentBefore + run.minimumReplies, 15_000);
             if (sent - sentBefore < run.minimumReplies) run.errors += run.minimumReplies - (sent - sentBefore);
           }
           runs.push(run);
@@ -66,7 +75,6 @@ export async function runHttp(options: HttpOptions): Promise<HttpCell[]> {
             `  rep ${rep + 1}/${options.repetitions} ${target.padEnd(8)} ${String(connections).padStart(3)} connections ` +
               `${Math.round(run.requestsPerSecond).toLocaleString('en-GB').padStart(7)} req/s  p50 ${run.p50} ms  p99 ${run.p99} ms  errors ${run.errors}`,
           );
-          api.calls.length = 0;
         }
         cells.push({
           target,
@@ -81,17 +89,21 @@ export async function runHttp(options: HttpOptions): Promise<HttpCell[]> {
     }
   } finally {
     await server.stop();
-    await api.stop();
+    await fake.stop();
     rmSync(dir, { recursive: true, force: true });
   }
   return cells;
 }
 
-/** The number of sendMessage calls once it reaches `count`, or when `ms` have passed. */
-async function sentAtLeast(api: FakeBotApi, count: number, ms: number): Promise<number> {
+/** The number of messages sent once it reaches `count`, or when `ms` have passed. */
+async function sentAtLeast(sent: () => Promise<number>, count: number, ms: number): Promise<number> {
   const until = Date.now() + ms;
-  while (api.callsTo('sendMessage').length < count && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 100));
-  return api.callsTo('sendMessage').length;
+  let now = await sent();
+  while (now < count && Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    now = await sent();
+  }
+  return now;
 }
 
 let nextConversation = 0;
@@ -162,26 +174,26 @@ function telegramUpdate(conversation: number, input: { text?: string; payload?: 
   };
 }
 
-interface Server {
-  url: string;
+interface Child<T> {
+  /** What the child printed as its first line. */
+  info: T;
   stop(): Promise<void>;
 }
 
-/** Starts bench/http/serve.ts under tsx, as `npm start` runs the bot, and waits for its address. */
-async function startServer(databasePath: string, apiUrl: string): Promise<Server> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [require.resolve('tsx/cli'), join(__dirname, '..', 'http', 'serve.ts'), databasePath, apiUrl, TOKEN, SECRET],
-    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'silent' } },
-  );
+/** Starts one of bench/http/*.ts under tsx, as `npm start` runs the bot, and waits for the line it prints. */
+async function start<T>(script: string, args: string[]): Promise<Child<T>> {
+  const child: ChildProcess = spawn(process.execPath, [require.resolve('tsx/cli'), join(__dirname, '..', 'http', script), ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'silent' },
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
+  const info = await new Promise<T>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
-    lines.once('line', (line) => resolve((JSON.parse(line) as { url: string }).url));
-    void exited.then((code) => reject(new Error(`the bench server exited (${code}) before listening`)));
+    lines.once('line', (line) => resolve(JSON.parse(line) as T));
+    void exited.then((code) => reject(new Error(`${script} exited (${code}) before it was ready`)));
   });
   return {
-    url,
+    info,
     async stop() {
       child.kill('SIGTERM');
       await exited;

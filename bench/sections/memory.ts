@@ -6,14 +6,22 @@ import { drive } from '../workload/driver';
 import { engineContender } from '../workload/engine';
 import { collectGarbage } from '../gc';
 
+/** One part of what is stored, per conversation. */
+export interface StoredPart {
+  /** Bytes of rows and index entries (dbstat's payload). */
+  data: number;
+  /** Bytes of the pages that hold them, free space in those pages included. */
+  pages: number;
+}
+
 export interface StoredBytes {
   conversations: number;
   /** The record as JSON, on average. */
   recordJson: number;
-  /** Per conversation, pages of each part with their indexes (SQLite's dbstat). */
-  state: number;
-  processedMarks: number;
-  outbox: number;
+  /** Per conversation, each part with its indexes (SQLite's dbstat). */
+  state: StoredPart;
+  processedMarks: StoredPart;
+  outbox: StoredPart;
   /** The whole file over the number of conversations. */
   file: number;
 }
@@ -25,7 +33,7 @@ export interface ProcessMemory {
   peakHeapPer100k: number;
   /** Heap still used once they were all done (after a full collection), scaled to 100,000. */
   retainedHeapPer100k: number;
-  /** Resident set growth over the whole run, scaled to 100,000. */
+  /** Resident set size at the peak over that before the run, scaled to 100,000. */
   rssPer100k: number;
   turnsPerSecond: number;
 }
@@ -47,9 +55,10 @@ export interface MemoryOptions {
 /** What the engine keeps per conversation, on disk (SQLite) and in the process. */
 export async function runMemory(options: MemoryOptions): Promise<MemoryResult> {
   const stored = await storedBytes(options.storedConversations, options.expected);
+  const part = (p: StoredPart) => `${p.data} B (${p.pages} B of pages)`;
   options.log(
-    `  stored per conversation: record JSON ${stored.recordJson} B, state ${stored.state} B, marks ${stored.processedMarks} B, ` +
-      `outbox ${stored.outbox} B, whole file ${stored.file} B`,
+    `  stored per conversation: record JSON ${stored.recordJson} B, state ${part(stored.state)}, marks ${part(stored.processedMarks)}, ` +
+      `outbox ${part(stored.outbox)}, whole file ${stored.file} B`,
   );
   const process: ProcessMemory[] = [];
   for (const store of ['memory', 'sqlite'] as const) {
@@ -57,7 +66,7 @@ export async function runMemory(options: MemoryOptions): Promise<MemoryResult> {
     process.push(figure);
     options.log(
       `  ${store.padEnd(6)} ${options.activeConversations.toLocaleString('en-GB')} active: peak heap ${mib(figure.peakHeapPer100k)} MiB, ` +
-        `retained ${mib(figure.retainedHeapPer100k)} MiB, RSS +${mib(figure.rssPer100k)} MiB per 100,000`,
+        `retained ${mib(figure.retainedHeapPer100k)} MiB, peak RSS +${mib(figure.rssPer100k)} MiB per 100,000`,
     );
   }
   return { stored, process };
@@ -75,20 +84,25 @@ async function storedBytes(conversations: number, expected: string[][]): Promise
     const db = new Database(file);
     try {
       db.pragma('wal_checkpoint(TRUNCATE)');
-      const pages = (names: string[]) =>
-        db.prepare(`SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name IN (${names.map(() => '?').join(', ')})`).pluck().get(...names) as number;
+      const per = (bytes: number) => Math.round(bytes / conversations);
       const indexesOf = (table: string) =>
         db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?").pluck().all(table) as string[];
-      const per = (bytes: number) => Math.round(bytes / conversations);
+      const partOf = (table: string): StoredPart => {
+        const names = [table, ...indexesOf(table)];
+        const row = db
+          .prepare(`SELECT coalesce(sum(payload), 0) AS data, coalesce(sum(pgsize), 0) AS pages FROM dbstat WHERE name IN (${names.map(() => '?').join(', ')})`)
+          .get(...names) as StoredPart;
+        return { data: per(row.data), pages: per(row.pages) };
+      };
       const recordJson = db.prepare("SELECT avg(length(CAST(data AS BLOB))) FROM conversations WHERE channel = 'bench'").pluck().get() as number;
       const pageCount = db.pragma('page_count', { simple: true }) as number;
       const pageSize = db.pragma('page_size', { simple: true }) as number;
       return {
         conversations,
         recordJson: Math.round(recordJson),
-        state: per(pages(['conversations', ...indexesOf('conversations')])),
-        processedMarks: per(pages(['processed', ...indexesOf('processed')])),
-        outbox: per(pages(['outbox', ...indexesOf('outbox')])),
+        state: partOf('conversations'),
+        processedMarks: partOf('processed'),
+        outbox: partOf('outbox'),
         file: per(pageCount * pageSize),
       };
     } finally {
@@ -106,24 +120,27 @@ async function processMemory(store: 'memory' | 'sqlite', conversations: number, 
     collectGarbage();
     const before = process.memoryUsage();
     let peak = 0;
+    let peakRss = 0;
     const result = await drive(engine, {
       concurrency: conversations,
       conversations,
       expected,
       onRoundStarted: () => {
-        peak = Math.max(peak, process.memoryUsage().heapUsed);
+        const now = process.memoryUsage();
+        peak = Math.max(peak, now.heapUsed);
+        peakRss = Math.max(peakRss, now.rss);
       },
     });
     collectGarbage();
-    const after = process.memoryUsage();
+    const after = process.memoryUsage().heapUsed;
     await engine.close();
     const scale = 100_000 / conversations;
     return {
       store,
       conversations,
       peakHeapPer100k: Math.round((peak - before.heapUsed) * scale),
-      retainedHeapPer100k: Math.round((after.heapUsed - before.heapUsed) * scale),
-      rssPer100k: Math.round((after.rss - before.rss) * scale),
+      retainedHeapPer100k: Math.round((after - before.heapUsed) * scale),
+      rssPer100k: Math.round((peakRss - before.rss) * scale),
       turnsPerSecond: result.turnsPerSecond,
     };
   } finally {

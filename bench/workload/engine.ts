@@ -18,12 +18,10 @@ export class BenchChannel implements ChannelPort {
   readonly name = 'bench';
   // The web chat's: buttons for up to 12 choices, long labels, link buttons.
   readonly capabilities = { buttons: true, maxButtons: 12, maxButtonLabel: 80, linkButtons: true, maxTextLength: 4000 };
-  delivered = 0;
   private readonly arrived = new Map<string, OutboundMessage[]>();
   private readonly waiting = new Map<string, (messages: OutboundMessage[]) => void>();
 
   async send(ref: ConversationRef, messages: OutboundMessage[]): Promise<void> {
-    this.delivered += messages.length;
     const resolve = this.waiting.get(ref.conversationId);
     if (resolve) {
       this.waiting.delete(ref.conversationId);

@@ -115,4 +115,16 @@ export function parseRecord(raw: unknown): ConversationRecord {
   return parsed.data;
 }
 
+/**
+ * Only the address of a stored record, which every version has in the same
+ * shape: what sending a saved reply needs, without validating all the rest.
+ * Throws RecordError when it cannot be read.
+ */
+export function parseRef(raw: unknown): ConversationRef {
+  const ref = typeof raw === 'object' && raw !== null ? (raw as { ref?: unknown }).ref : undefined;
+  const parsed = ConversationRefSchema.safeParse(ref);
+  if (!parsed.success) throw new RecordError('stored record has no readable address', parsed.error);
+  return parsed.data;
+}
+
 export { migrations as recordMigrations };

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { OutboxEntry, Store } from '../../store/store';
 import type { ChannelPort, OutboundMessage } from '../channel';
 import { errorFields, hashKey, type Logger } from '../logger';
-import { parseRecord } from '../record';
+import { parseRef } from '../record';
 import { MemoryPacer, type Pace, type Pacer } from './pacer';
 import { DEFAULT_RETRY, nextAttemptAt, type RetryPolicy } from './retry';
 
@@ -146,7 +146,8 @@ export class Deliverer {
       return { outcome: 'skipped' };
     }
     try {
-      const { ref } = parseRecord(stored.data);
+      // The address is all a send needs; the whole record is validated by the next turn that loads it.
+      const ref = parseRef(stored.data);
       await this.holding(seq, () => channel.send(ref, [entry.message as OutboundMessage]));
     } catch (err) {
       return this.failed(entry, err, log);
