@@ -1,13 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { chromium, type Browser, type Page, type Route } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import type { ConversationRef } from '../../src/conversation/record';
 import { english } from '../support';
-import { CHROMIUM, CHROMIUM_ARGS, describeWithChromium } from '../support/chromium';
-import { startApp, tempDatabase, type RunningApp, type TempDatabase } from '../support/server';
+import { BROWSER_TIMEOUT, describeWithChromium, useChromium } from '../support/chromium';
+import { useRunningApp } from '../support/server';
 
-const PHONE = { width: 360, height: 740 };
-/** Room for a browser on a busy two-core machine; nothing here measures speed. */
-const BROWSER_TIMEOUT = 60_000;
 const ORGANISATION = 'Qatar Red Crescent';
 
 const botTexts = (page: Page) => page.locator('#log .msg.bot .text').allTextContents();
@@ -33,26 +30,13 @@ declare global {
 }
 
 describeWithChromium('the web chat page shows new replies without a reload', () => {
-  let db: TempDatabase;
-  let server: RunningApp;
-  let browser: Browser;
+  const server = useRunningApp();
+  const chrome = useChromium();
   let page: Page;
   const pageErrors: string[] = [];
 
-  beforeAll(async () => {
-    db = tempDatabase();
-    server = await startApp(db.path);
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-  }, BROWSER_TIMEOUT);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    db?.remove();
-  });
-
   beforeEach(async () => {
-    const context = await browser.newContext({ viewport: PHONE, locale: 'en-GB', isMobile: true, hasTouch: true });
+    const context = await chrome.phoneContext();
     page = await context.newPage();
     page.setDefaultTimeout(BROWSER_TIMEOUT / 2);
     pageErrors.length = 0;

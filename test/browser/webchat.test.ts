@@ -1,11 +1,8 @@
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { english } from '../support';
-import { CHROMIUM, CHROMIUM_ARGS, describeWithChromium } from '../support/chromium';
-import { startApp, tempDatabase, type RunningApp, type TempDatabase } from '../support/server';
+import { BROWSER_TIMEOUT, describeWithChromium, useChromium } from '../support/chromium';
+import { useRunningApp } from '../support/server';
 
-const PHONE = { width: 360, height: 740 };
-/** Room for a browser on a busy two-core machine; nothing here measures speed. */
-const BROWSER_TIMEOUT = 60_000;
 const step = (name: string, i: number) => english(`packing:${name}`, { step: i, total: 8 });
 
 /** A message's text as the browser renders it (the bubble also holds a hidden "You:" or "Virtual Volunteer:"). */
@@ -14,26 +11,13 @@ const choice = (page: Page, label: string): Locator =>
   page.locator('#log .msg.bot .choice:enabled', { hasText: label });
 
 describeWithChromium('the web chat page in Chromium', () => {
-  let db: TempDatabase;
-  let server: RunningApp;
-  let browser: Browser;
+  const server = useRunningApp();
+  const chrome = useChromium();
   let page: Page;
   const consoleErrors: string[] = [];
 
-  beforeAll(async () => {
-    db = tempDatabase();
-    server = await startApp(db.path);
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-  }, BROWSER_TIMEOUT);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    db?.remove();
-  });
-
   beforeEach(async () => {
-    const context = await browser.newContext({ viewport: PHONE, locale: 'en-GB', isMobile: true, hasTouch: true });
+    const context = await chrome.phoneContext();
     page = await context.newPage();
     consoleErrors.length = 0;
     page.on('console', (m) => {

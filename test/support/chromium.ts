@@ -1,28 +1,12 @@
 import { existsSync } from 'node:fs';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { describeIfAvailable } from './needs';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
-/**
- * Whether the browser tests can run. Without Debian's Chromium they are
- * skipped with a message on a developer's machine, but in CI (CI=true) a
- * missing browser is a failure: CI installs it, so its absence is a bug.
- */
-export function chromiumAvailable(): boolean {
-  if (existsSync(CHROMIUM)) return true;
-  if (process.env.CI === 'true') {
-    throw new Error(`${CHROMIUM} is missing; CI must install it (apt-get install -y chromium)`);
-  }
-  console.warn(`Browser tests skipped: ${CHROMIUM} is missing. Install it with: apt-get install -y chromium`);
-  return false;
-}
-
-/**
- * `describe` when Chromium is there, otherwise a skip that jest reports as
- * skipped (a silent early return would pass as if the page had been tested).
- */
+/** A describe block that needs Debian's Chromium: see describeIfAvailable. */
 export function describeWithChromium(name: string, fn: () => void): void {
-  if (chromiumAvailable()) describe(name, fn);
-  else describe.skip(name, fn);
+  describeIfAvailable(existsSync(CHROMIUM), `${CHROMIUM} is missing`, 'Install it with: apt-get install -y chromium', name, fn);
 }
 
 /** Flags for a headless Chromium in a container: no sandbox (root), no GPU, no background traffic. */
@@ -35,3 +19,32 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+
+/** The phone the pages are written for: a cheap Android screen. */
+export const PHONE = { width: 360, height: 740 };
+/** Room for a browser on a busy two-core machine; nothing here measures speed. */
+export const BROWSER_TIMEOUT = 60_000;
+
+/**
+ * One Chromium for the describe block, launched in beforeAll and closed in
+ * afterAll; `phoneContext()` opens a fresh phone-sized context on it.
+ */
+export function useChromium(): { readonly browser: Browser; phoneContext(): Promise<BrowserContext> } {
+  let launched: Browser | null = null;
+  const browser = (): Browser => {
+    if (!launched) throw new Error('Chromium starts in beforeAll: use it inside a test or hook');
+    return launched;
+  };
+  beforeAll(async () => {
+    launched = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  }, BROWSER_TIMEOUT);
+  afterAll(async () => {
+    await launched?.close();
+  });
+  return {
+    get browser() {
+      return browser();
+    },
+    phoneContext: () => browser().newContext({ viewport: PHONE, locale: 'en-GB', isMobile: true, hasTouch: true }),
+  };
+}

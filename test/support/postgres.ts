@@ -2,21 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { describeIfAvailable } from './needs';
 import { openPostgres, type PostgresDatabase, type PostgresOptions } from '../../src/store/postgres/pool';
 
 /** The database the tests use: CI's (and this machine's) PostgreSQL unless TEST_POSTGRES_URL names another. */
 export const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-let available: boolean | undefined;
-
-/**
- * Whether the PostgreSQL tests can run. Jest collects tests synchronously, so
- * the check runs in a short child process. Without a server the tests are
- * skipped with a message on a developer's machine, but in CI (CI=true) a
- * missing server is a failure: CI starts it, so its absence is a bug.
- */
-export function postgresAvailable(): boolean {
-  if (available !== undefined) return available;
+/** Whether PostgreSQL answers. Jest collects tests synchronously, so the check runs in a short child process. */
+function postgresProbe(): { ok: boolean; reason: string } {
   const probe = spawnSync(
     process.execPath,
     [
@@ -30,21 +23,21 @@ export function postgresAvailable(): boolean {
     ],
     { cwd: join(__dirname, '..', '..'), encoding: 'utf8', timeout: 10_000 },
   );
-  available = probe.status === 0;
-  if (!available) {
-    const reason = (probe.stderr || probe.error?.message || 'no answer').trim();
-    if (process.env.CI === 'true') {
-      throw new Error(`PostgreSQL at ${POSTGRES_URL} is not reachable (${reason}); CI must start it`);
-    }
-    console.warn(`PostgreSQL tests skipped: ${POSTGRES_URL} is not reachable (${reason}). Start PostgreSQL, or set TEST_POSTGRES_URL.`);
-  }
-  return available;
+  return { ok: probe.status === 0, reason: (probe.stderr || probe.error?.message || 'no answer').trim() };
 }
 
-/** `describe` when PostgreSQL answers, otherwise a skip that jest reports as skipped. */
+let probed: { ok: boolean; reason: string } | undefined;
+
+/** A describe block that needs a real PostgreSQL: see describeIfAvailable. */
 export function describeWithPostgres(name: string, fn: () => void): void {
-  if (postgresAvailable()) describe(name, fn);
-  else describe.skip(name, fn);
+  probed ??= postgresProbe();
+  describeIfAvailable(
+    probed.ok,
+    `PostgreSQL at ${POSTGRES_URL} is not reachable (${probed.reason})`,
+    'Start PostgreSQL, or set TEST_POSTGRES_URL.',
+    name,
+    fn,
+  );
 }
 
 /**

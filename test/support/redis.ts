@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { describeIfAvailable } from './needs';
 
 /** The Redis the tests use: 127.0.0.1:6379 here and in CI, or TEST_REDIS_URL. */
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -24,21 +25,13 @@ const available = redisAnswers(TEST_REDIS_URL);
  * block then fails instead of passing by skipping.
  */
 export function describeWithRedis(name: string, fn: () => void): void {
-  if (available) {
-    describe(name, fn);
-    return;
-  }
-  const why = `Redis does not answer at ${TEST_REDIS_URL}`;
-  if (process.env.CI === 'true') {
-    describe(name, () => {
-      test('Redis is reachable (required under CI=true)', () => {
-        throw new Error(`${why}: under CI=true the Redis tests must run. Start redis-server, or set TEST_REDIS_URL.`);
-      });
-    });
-    return;
-  }
-  console.warn(`Skipping "${name}": ${why}. Start redis-server (or set TEST_REDIS_URL) to run it; under CI=true it fails instead.`);
-  describe.skip(name, fn);
+  describeIfAvailable(
+    available,
+    `Redis does not answer at ${TEST_REDIS_URL}`,
+    'Start redis-server, or set TEST_REDIS_URL.',
+    name,
+    fn,
+  );
 }
 
 /** A key prefix no other test run uses, so that runs in parallel never see each other's keys. */

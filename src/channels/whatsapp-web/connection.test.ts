@@ -5,7 +5,7 @@ import type { ClientEvent, ClientEvents, ClientListener, WhatsAppClientPort } fr
 const TIMING = { reconnectBaseMs: 100, reconnectMaxMs: 400, startTimeoutMs: 1_000 };
 
 /** A client whose starts the test ends: each initialize() waits until resolved or failed, or the browser closes. */
-class StubClient implements WhatsAppClientPort {
+class ControlledStartClient implements WhatsAppClientPort {
   readonly calls: string[] = [];
   private starts: { resolve: () => void; reject: (err: Error) => void }[] = [];
   private readonly listeners = new Map<ClientEvent, ClientListener<ClientEvent>[]>();
@@ -43,14 +43,14 @@ class StubClient implements WhatsAppClientPort {
   }
 }
 
-let client: StubClient;
+let client: ControlledStartClient;
 let clock: ManualSleep;
 let log: ReturnType<typeof recordingLogger>;
 let connection: Connection;
 let qrs: string[];
 
 beforeEach(() => {
-  client = new StubClient();
+  client = new ControlledStartClient();
   clock = new ManualSleep();
   log = recordingLogger();
   qrs = [];
