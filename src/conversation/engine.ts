@@ -171,26 +171,13 @@ export class Engine {
         const started = this.clock();
         const stored = await store.getConversation(key);
         if (!stored) throw new ConversationGoneError();
-        const msg: InboundMessage = { ...ref, messageId: sourceId, timestamp: started, payload: 'system.write' };
-        const turn = new Turn(msg, this.load(stored.data, ref, log), false, started, this.opts.tr, log);
+        const current = this.load(stored.data, ref, log);
+        // Saved under whoever holds the conversation now, as a turn of theirs would be.
+        const msg: InboundMessage = { ...ref, userId: current.ref.userId, messageId: sourceId, timestamp: started, payload: 'system.write' };
+        const turn = new Turn(msg, current, false, started, this.opts.tr, log);
         await act(turn);
         const replies = render(turn.outputs, turn.record.locale, channel.capabilities, this.opts.tr);
-        const record: ConversationRecord = {
-          ...turn.record,
-          choices: currentChoices(turn.outputs) ?? turn.record.choices,
-          updatedAt: started,
-        };
-        const result = await store.commitTurn({
-          conversationKey: key,
-          channel: ref.channel,
-          userId: record.ref.userId,
-          expectedRev: stored.rev,
-          record,
-          messageId: sourceId,
-          outbox: replies,
-          submissions: turn.submissions,
-          now: started,
-        });
+        const { result } = await this.commit(turn, key, stored.rev, replies);
         if (result.ok) {
           log.info({ event: 'write', replies: replies.length });
           await this.outbox.dispatch(result.outbox);
@@ -268,22 +255,7 @@ export class Engine {
 
       const replies = render(turn.outputs, turn.record.locale, channel.capabilities, this.opts.tr);
       if (turn.erase) return this.erase(msg, channel, turn.record, replies, log);
-      const record: ConversationRecord = {
-        ...turn.record,
-        choices: currentChoices(turn.outputs) ?? turn.record.choices,
-        updatedAt: started,
-      };
-      const result = await store.commitTurn({
-        conversationKey: key,
-        channel: msg.channel,
-        userId: msg.userId,
-        expectedRev: stored?.rev ?? 0,
-        record,
-        messageId: msg.messageId,
-        outbox: replies,
-        submissions: turn.submissions,
-        now: started,
-      });
+      const { result, record } = await this.commit(turn, key, stored?.rev ?? 0, replies);
       if (result.ok) {
         log.info({ event: 'turn', flow: record.flow?.id ?? null, replies: replies.length, ms: this.clock() - started });
         // After the commit, so that a mark always means the store has the message as processed.
@@ -297,6 +269,31 @@ export class Engine {
       log.warn({ event: 'commit-conflict', attempt });
     }
     throw new Error(`conversation changed under ${MAX_COMMIT_ATTEMPTS} attempts in a row`);
+  }
+
+  /**
+   * Saves what a turn (or an unprompted write) did: the record with the
+   * choices just offered, the processed mark of its message, its replies in
+   * the outbox and its submissions, in one transaction.
+   */
+  private async commit(turn: Turn, key: string, expectedRev: number, replies: OutboundMessage[]) {
+    const record: ConversationRecord = {
+      ...turn.record,
+      choices: currentChoices(turn.outputs) ?? turn.record.choices,
+      updatedAt: turn.now,
+    };
+    const result = await this.opts.store.commitTurn({
+      conversationKey: key,
+      channel: turn.msg.channel,
+      userId: turn.msg.userId,
+      expectedRev,
+      record,
+      messageId: turn.msg.messageId,
+      outbox: replies,
+      submissions: turn.submissions,
+      now: turn.now,
+    });
+    return { result, record };
   }
 
   /** The stored record, or a fresh one; an unreadable record is replaced, never fatal. */
