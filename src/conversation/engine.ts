@@ -19,7 +19,7 @@ import { rateLimit } from './steps/rate-limit';
 import { safety } from './steps/safety';
 import { flowStep } from './steps/flow';
 import { welcome } from './steps/welcome';
-import { Turn, compose, type Middleware } from './turn';
+import { Turn, compose, type Middleware, type TurnFact } from './turn';
 
 /** A message that does not fit the inbound schema. Adapters answer it with a 4xx. */
 export class InboundError extends Error {
@@ -59,6 +59,27 @@ export interface TurnObservation {
 }
 
 export type TurnListener = (turn: TurnObservation) => void;
+
+/**
+ * A turn (or an unprompted write) saved: who and where, in which language,
+ * and what it did worth counting. Never text. Told after the commit, so a
+ * listener never counts what was not saved; a crash right after the commit
+ * can lose a count, never invent one.
+ */
+export interface CommittedTurn {
+  ref: ConversationRef;
+  conversationKey: string;
+  /** The conversation had nothing stored before this turn. */
+  isNew: boolean;
+  /** A caseworker's reply or another write nobody typed. */
+  unprompted: boolean;
+  locale: string;
+  country: { current?: string; origin?: string };
+  facts: readonly TurnFact[];
+  now: number;
+}
+
+export type CommitListener = (turn: CommittedTurn) => void;
 
 /** The conversation to write to is gone (erased by its person); nothing was written. */
 export class ConversationGoneError extends Error {
@@ -114,6 +135,7 @@ export class Engine {
   private readonly chain: (turn: Turn) => Promise<void>;
   private readonly clock: () => number;
   private readonly turnListeners: TurnListener[] = [];
+  private readonly commitListeners: CommitListener[] = [];
   /** Sends what the outbox holds, one row per attempt. */
   readonly deliverer: Deliverer;
   readonly outbox: Outbox;
@@ -150,6 +172,33 @@ export class Engine {
     this.turnListeners.push(listener);
   }
 
+  /** Called after every commit with what the turn did (src/insight counts it); a listener that throws is logged. */
+  onCommitted(listener: CommitListener): void {
+    this.commitListeners.push(listener);
+  }
+
+  private tellCommitted(turn: Turn, key: string, unprompted: boolean, log: Logger): void {
+    if (this.commitListeners.length === 0) return;
+    const { record } = turn;
+    const seen: CommittedTurn = {
+      ref: record.ref,
+      conversationKey: key,
+      isNew: turn.isNew,
+      unprompted,
+      locale: record.locale,
+      country: record.country,
+      facts: turn.facts,
+      now: turn.now,
+    };
+    for (const listener of this.commitListeners) {
+      try {
+        listener(seen);
+      } catch (err) {
+        log.error({ event: 'commit-listener-failed', ...errorFields(err) });
+      }
+    }
+  }
+
   /**
    * Writes to a conversation unprompted (a caseworker's reply, a case
    * closed): the same lock, record, commit and outbox as a turn, with
@@ -180,6 +229,7 @@ export class Engine {
         const { result } = await this.commit(turn, key, stored.rev, replies);
         if (result.ok) {
           log.info({ event: 'write', replies: replies.length });
+          this.tellCommitted(turn, key, true, log);
           await this.outbox.dispatch(result.outbox);
           const now = (await store.repliesTo(ref.channel, sourceId)) ?? [];
           return { status: 'processed', replies, ...deliveryOf(now) };
@@ -258,6 +308,7 @@ export class Engine {
       const { result, record } = await this.commit(turn, key, stored?.rev ?? 0, replies);
       if (result.ok) {
         log.info({ event: 'turn', flow: record.flow?.id ?? null, replies: replies.length, ms: this.clock() - started });
+        this.tellCommitted(turn, key, false, log);
         // After the commit, so that a mark always means the store has the message as processed.
         await this.opts.dedup?.mark(msg.channel, msg.userId, msg.messageId).catch((err: unknown) => {
           log.warn({ event: 'dedup-failed', ...errorFields(err) });

@@ -58,6 +58,10 @@ export class FlowRunner {
   start(turn: Turn, flowId: string): void {
     const def = this.flows.get(flowId);
     if (!def) throw new Error(`unknown flow '${flowId}'`);
+    const left = turn.record.flow;
+    // The menu is where people come and go; leaving it is not leaving a task.
+    if (left && left.id !== MENU_FLOW) turn.facts.push({ type: 'flow.left', flow: left.id, step: stepName(left.snapshot) });
+    turn.facts.push({ type: 'flow.started', flow: flowId });
     const [snapshot, actions] = this.pureOf(def).initial({ env: turn.env() });
     this.settle(turn, def, snapshot, actions, true);
   }
@@ -120,7 +124,11 @@ export class FlowRunner {
     // A step that says nothing keeps the previous prompt, so its choices still answer to numbers.
     if (said.length > 0 || started) turn.record.prompt = said.filter((o) => !o.aside);
 
+    if (snapshot.status === 'done') turn.facts.push({ type: 'flow.finished', flow: def.id });
     if (startNext) {
+      // Handing over to another flow is finishing this one, not leaving it.
+      if (snapshot.status !== 'done') turn.facts.push({ type: 'flow.finished', flow: def.id });
+      turn.record.flow = null;
       this.start(turn, startNext);
     } else if (snapshot.status === 'done') {
       turn.record.flow = null;
@@ -133,6 +141,21 @@ export class FlowRunner {
       };
     }
   }
+}
+
+/** The state a stored snapshot was in, as one dotted name (`ask.country`): where a person left a flow. */
+export function stepName(snapshot: unknown): string {
+  const value = (snapshot as { value?: unknown } | null)?.value;
+  const parts: string[] = [];
+  let at: unknown = value;
+  while (at !== null && typeof at === 'object') {
+    const [first] = Object.keys(at);
+    if (first === undefined) break;
+    parts.push(first);
+    at = (at as Record<string, unknown>)[first];
+  }
+  if (typeof at === 'string') parts.push(at);
+  return parts.join('.') || 'unknown';
 }
 
 function remember(turn: Turn, situation: Situation): void {

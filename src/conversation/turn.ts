@@ -17,6 +17,8 @@ export class Turn {
    * number has been said: later steps (a caseworker's case) act on it too.
    */
   sos: 'alarm' | 'mention' | false = false;
+  /** What happened in this turn, for aggregate counts (src/insight); told to `onCommitted` listeners only if the turn commits. */
+  readonly facts: TurnFact[] = [];
 
   constructor(
     readonly msg: InboundMessage,
@@ -67,6 +69,17 @@ export class Turn {
     return { locale: this.record.locale, country: this.record.country.current, origin: this.record.country.origin };
   }
 }
+
+/**
+ * Something a turn did that is worth counting, never what anyone wrote: a
+ * flow started, finished or left at a step (another flow replaced it), a
+ * danger word answered with the emergency number.
+ */
+export type TurnFact =
+  | { type: 'flow.started'; flow: string }
+  | { type: 'flow.finished'; flow: string }
+  | { type: 'flow.left'; flow: string; step: string }
+  | { type: 'sos' };
 
 export type Next = () => Promise<void>;
 /** One step of the chain: answer the turn and stop, or call `next()`. */

@@ -52,6 +52,7 @@ export function safety(countries: CountryLookup): Middleware {
     const danger = signalsDanger(turn);
     if (!danger) return next();
     turn.sos = danger;
+    turn.facts.push({ type: 'sos' });
     turn.log.info({ event: 'sos', country: turn.record.country.current ?? null });
     turn.say(emergencyOutput(countries, turn.record.country.current));
     if (turn.record.caseId !== undefined) return next();
