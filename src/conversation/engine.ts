@@ -226,11 +226,11 @@ export class Engine {
         const turn = new Turn(msg, current, false, started, this.opts.tr, log);
         await act(turn);
         const replies = render(turn.outputs, turn.record.locale, channel.capabilities, this.opts.tr);
-        const { result } = await this.commit(turn, key, stored.rev, replies);
+        const { result, record } = await this.commit(turn, key, stored.rev, replies);
         if (result.ok) {
           log.info({ event: 'write', replies: replies.length });
           this.tellCommitted(turn, key, true, log);
-          await this.outbox.dispatch(result.outbox);
+          await this.outbox.dispatch(result.outbox, record.ref);
           const now = (await store.repliesTo(ref.channel, sourceId)) ?? [];
           return { status: 'processed', replies, ...deliveryOf(now) };
         }
@@ -313,7 +313,7 @@ export class Engine {
         await this.opts.dedup?.mark(msg.channel, msg.userId, msg.messageId).catch((err: unknown) => {
           log.warn({ event: 'dedup-failed', ...errorFields(err) });
         });
-        await this.outbox.dispatch(result.outbox);
+        await this.outbox.dispatch(result.outbox, record.ref);
         return { status: 'processed', replies };
       }
       if (result.reason === 'duplicate') return this.duplicate(msg, log);

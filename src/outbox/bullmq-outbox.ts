@@ -4,6 +4,7 @@ import type { Attempt, Deliverer } from '../conversation/delivery/deliverer';
 import type { Outbox } from '../conversation/delivery/outbox';
 import type { Pace } from '../conversation/delivery/pacer';
 import { errorFields, type Logger } from '../conversation/logger';
+import type { ConversationRef } from '../conversation/record';
 import type { OutboxEntry } from '../store/store';
 
 export interface BullmqOutboxOptions {
@@ -82,11 +83,11 @@ export class BullmqOutbox implements Outbox {
     }
   }
 
-  async dispatch(entries: readonly OutboxEntry[]): Promise<void> {
+  async dispatch(entries: readonly OutboxEntry[], ref?: ConversationRef): Promise<void> {
     const first = entries[0];
     if (!first || this.stopping) return;
     try {
-      if (this.inline.has(first.channel)) await this.track(this.drainInline(first.seq));
+      if (this.inline.has(first.channel)) await this.track(this.deliverInline(entries, ref));
       else await this.enqueue(first, false);
     } catch (err) {
       // Saved either way: the sweep finds the replies once Redis or the store answers again.
@@ -180,6 +181,14 @@ export class BullmqOutbox implements Outbox {
     if (!queue) return;
     const delay = Math.max(0, entry.nextAttemptAt - this.deliverer.now());
     await queue.add('deliver', { seq: entry.seq, ...(paced ? { paced } : {}) }, jobOptions(entry, delay));
+  }
+
+  /** A commit's replies on an inline channel: as one run when possible, else (or for what follows) one by one. */
+  private async deliverInline(entries: readonly OutboxEntry[], ref: ConversationRef | undefined): Promise<void> {
+    const run = ref ? await this.deliverer.deliverRun(entries, ref, () => !this.stopping) : null;
+    if (!run) return this.drainInline(entries[0]!.seq);
+    if (run.next) await this.drainInline(run.next.seq);
+    else if (run.failure) await this.follow(run.failure);
   }
 
   /** Delivers an inline channel's rows in the request, one after another; what must wait goes to the queue. */

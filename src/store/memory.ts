@@ -149,6 +149,20 @@ export class MemoryStore implements Store {
     return copy(row);
   }
 
+  async claimOutboxRun(seqs: readonly number[], lease: OutboxLease): Promise<OutboxEntry[]> {
+    const rows = seqs.map((seq) => this.outbox.get(seq));
+    const first = rows[0];
+    if (!first || !this.isHead(first)) return [];
+    const claimable = (row: OutboxRow | undefined): row is OutboxRow =>
+      row !== undefined && row.conversationKey === first.conversationKey && isPending(row) && isDue(row, lease.now);
+    if (!rows.every(claimable)) return [];
+    for (const row of rows) {
+      row.leaseOwner = lease.owner;
+      row.leaseUntil = lease.until;
+    }
+    return rows.map(copy);
+  }
+
   async renewOutboxLease(seq: number, lease: OutboxLease): Promise<boolean> {
     const row = this.outbox.get(seq);
     if (!row || !isPending(row) || row.leaseOwner !== lease.owner) return false;

@@ -167,6 +167,30 @@ export class SqliteStore implements Store {
     return row === undefined ? null : this.entries([row])[0]!;
   }
 
+  async claimOutboxRun(seqs: readonly number[], lease: OutboxLease): Promise<OutboxEntry[]> {
+    const [first, ...rest] = seqs;
+    if (first === undefined) return [];
+    const rows = await this.writes.write(() => {
+      const head = this.sql.claimOutbox.get({ seq: first, now: lease.now, owner: lease.owner, until: lease.until }) as
+        | OutboxRow
+        | undefined;
+      if (!head) return [];
+      if (rest.length === 0) return [head];
+      const others = this.sql.claimOutboxRest.all({
+        seqs: JSON.stringify(rest),
+        key: head.conversation_key,
+        now: lease.now,
+        owner: lease.owner,
+        until: lease.until,
+      }) as OutboxRow[];
+      if (others.length === rest.length) return [head, ...others.sort((a, b) => a.seq - b.seq)];
+      // All or none: inside the same write, so no other worker ever saw these leases.
+      this.sql.unclaimOutbox.run({ seqs: JSON.stringify([first, ...others.map((o) => o.seq)]), owner: lease.owner });
+      return [];
+    });
+    return this.entries(rows);
+  }
+
   async renewOutboxLease(seq: number, lease: OutboxLease): Promise<boolean> {
     return this.sql.renewOutboxLease.run({ seq, owner: lease.owner, until: lease.until }).changes > 0;
   }
@@ -390,6 +414,14 @@ function prepare(db: Database.Database) {
       `UPDATE outbox AS o SET lease_owner = @owner, lease_until = @until
        WHERE o.seq = @seq AND ${PENDING} AND ${DUE} AND ${HEAD}
        RETURNING ${OUTBOX_COLUMNS}`,
+    ),
+    claimOutboxRest: s(
+      `UPDATE outbox AS o SET lease_owner = @owner, lease_until = @until
+       WHERE o.seq IN (SELECT value FROM json_each(@seqs)) AND o.conversation_key = @key AND ${PENDING} AND ${DUE}
+       RETURNING ${OUTBOX_COLUMNS}`,
+    ),
+    unclaimOutbox: s(
+      'UPDATE outbox SET lease_owner = NULL, lease_until = NULL WHERE seq IN (SELECT value FROM json_each(@seqs)) AND lease_owner = @owner',
     ),
     renewOutboxLease: s(
       `UPDATE outbox AS o SET lease_until = @until WHERE o.seq = @seq AND o.lease_owner = @owner AND ${PENDING}`,

@@ -152,6 +152,14 @@ export interface Store {
    * anyone (the owner included); returns it, else null.
    */
   claimOutbox(seq: number, lease: OutboxLease): Promise<OutboxEntry | null>;
+  /**
+   * Takes leases on the replies one commit wrote (`seqs`, in order, all of
+   * one conversation), all or none: only when the first is first in line and
+   * every one is pending, due and not leased. Returns them, else []. The
+   * worker that committed them then delivers the lot after one claim instead
+   * of one per reply.
+   */
+  claimOutboxRun(seqs: readonly number[], lease: OutboxLease): Promise<OutboxEntry[]>;
   /** Moves the end of a lease the owner still holds on a pending reply; false if it holds none. */
   renewOutboxLease(seq: number, lease: OutboxLease): Promise<boolean>;
   /** Marks replies delivered and ends their leases. The first delivery time is kept. */

@@ -361,6 +361,38 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
         expect(await store.claimOutbox(two!, lease('c', T0 + 30_001))).toMatchObject({ seq: two, message: { n: 2 } });
       });
 
+      it("leases a commit's replies as one run, all or none", async () => {
+        const first = await commitOk(store, turn({ messageId: 'm1', outbox: [{ n: 1 }, { n: 2 }, { n: 3 }] }));
+        const [one, two, three] = seqsOf(first.outbox);
+
+        // Not first in line, or not the whole run free: nothing is leased.
+        expect(await store.claimOutboxRun([two!, three!], lease('a', T0))).toEqual([]);
+        expect(await store.claimOutboxRun([], lease('a', T0))).toEqual([]);
+        expect(await store.claimOutbox(three!, lease('b', T0))).toBeNull();
+        await store.markDelivered([one!], T0);
+        expect(await store.claimOutboxRun([two!, 987654], lease('a', T0))).toEqual([]);
+        // The refused run left no lease behind: its first reply is still free.
+        expect(await store.claimOutbox(two!, lease('b', T0))).toMatchObject({ seq: two });
+        expect(await store.claimOutboxRun([two!, three!], lease('a', T0 + 1))).toEqual([]);
+        expect(await store.claimOutbox(three!, lease('a', T0 + 1))).toBeNull();
+        await store.markDelivered([two!], T0 + 2);
+
+        const second = await commitOk(store, turn({ messageId: 'm2', expectedRev: 1, outbox: [{ n: 4 }, { n: 5 }] }));
+        const run = [three!, ...seqsOf(second.outbox)];
+        // Another conversation's reply never joins a run.
+        const other = await commitOk(store, turn({ messageId: 'x1', conversationKey: 'web:other', userId: 'u2', outbox: [{ x: 1 }] }));
+        expect(await store.claimOutboxRun([three!, other.outbox[0]!.seq], lease('a', T0 + 3))).toEqual([]);
+
+        const claimed = await store.claimOutboxRun(run, lease('a', T0 + 3));
+        expect(seqsOf(claimed)).toEqual(run);
+        expect(claimed.map((e) => e.message)).toEqual([{ n: 3 }, { n: 4 }, { n: 5 }]);
+        // Leased, every one of them, until the lease ends.
+        expect(await store.claimOutbox(three!, lease('b', T0 + 4))).toBeNull();
+        expect(await store.claimOutboxRun(run, lease('b', T0 + 4))).toEqual([]);
+        expect(await store.dueOutbox(T0 + 4, ['web'], 10)).toEqual([other.outbox[0]]);
+        expect(seqsOf(await store.claimOutboxRun(run, lease('b', T0 + 30_003)))).toEqual(run);
+      });
+
       it('lets exactly one of many racing workers lease a reply', async () => {
         const { outbox } = await commitOk(store, turn({ messageId: 'm1', outbox: [{ n: 1 }] }));
         const claims = await Promise.all(

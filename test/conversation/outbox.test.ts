@@ -3,7 +3,8 @@ import { Deliverer, type DelivererOptions, type DeliveryOutcome } from '../../sr
 import { PollingOutbox } from '../../src/conversation/delivery/polling';
 import { DEFAULT_RETRY, nextAttemptAt } from '../../src/conversation/delivery/retry';
 import { MemoryStore } from '../../src/store/memory';
-import type { Store } from '../../src/store/store';
+import type { OutboxEntry, Store } from '../../src/store/store';
+import { parseRef } from '../../src/conversation/record';
 import { ScriptedChannel, commitReplies, eventually } from '../support/outbox';
 
 const T0 = 1_700_000_000_000;
@@ -16,11 +17,20 @@ function worker(store: Store, channel: ScriptedChannel, clock: () => number, ove
   return { deliverer, outbox: new PollingOutbox(deliverer, { log: silentLogger }), reports };
 }
 
-describe('the outbox', () => {
+// Twice: replies handed over alone (a poll, another worker) and as the run the committing worker delivers with the address it has.
+describe.each([
+  ['reply by reply', false],
+  ['as one run', true],
+])('the outbox, %s', (_mode, asRun) => {
   let now: number;
   let store: MemoryStore;
   let channel: ScriptedChannel;
   const clock = () => now;
+
+  const dispatch = async (outbox: PollingOutbox, rows: OutboxEntry[]): Promise<void> => {
+    const stored = asRun && rows[0] ? await store.getConversation(rows[0].conversationKey) : null;
+    return outbox.dispatch(rows, stored ? parseRef(stored.data) : undefined);
+  };
 
   beforeEach(() => {
     now = T0;
@@ -33,7 +43,7 @@ describe('the outbox', () => {
     channel.failures.set('b', 1);
     const rows = await commitReplies(store, 'chat', 'c1', ['a', 'b', 'c'], now);
 
-    await outbox.dispatch(rows);
+    await dispatch(outbox, rows);
 
     expect(channel.textsTo('c1')).toEqual(['a']);
     const [a, b, c] = await store.outboxSince(rows[0]!.conversationKey, 0, 10);
@@ -52,10 +62,10 @@ describe('the outbox', () => {
   it("keeps each conversation's order under retries, while other conversations go on", async () => {
     const { outbox } = worker(store, channel, clock);
     channel.failures.set('x1', 2);
-    await outbox.dispatch(await commitReplies(store, 'chat', 'x', ['x1', 'x2'], now));
-    await outbox.dispatch(await commitReplies(store, 'chat', 'y', ['y1'], now));
+    await dispatch(outbox, await commitReplies(store, 'chat', 'x', ['x1', 'x2'], now));
+    await dispatch(outbox, await commitReplies(store, 'chat', 'y', ['y1'], now));
     // A later turn of x waits behind its first reply too.
-    await outbox.dispatch(await commitReplies(store, 'chat', 'x', ['x3'], now));
+    await dispatch(outbox, await commitReplies(store, 'chat', 'x', ['x3'], now));
     expect(channel.sent.map((s) => s.text)).toEqual(['y1']);
 
     now += 1_000;
@@ -74,7 +84,7 @@ describe('the outbox', () => {
     channel.failures.set('never', Infinity);
     const rows = await commitReplies(store, 'chat', 'c1', ['never', 'after'], now);
 
-    await outbox.dispatch(rows);
+    await dispatch(outbox, rows);
     const waits: number[] = [];
     for (;;) {
       const [head] = await store.pendingOutbox(1);
@@ -155,7 +165,7 @@ describe('the outbox', () => {
     const first = worker(store, real, Date.now, { leaseMs: 300 });
     const second = worker(store, real, Date.now, { leaseMs: 300 });
 
-    const sending = first.outbox.dispatch(rows);
+    const sending = dispatch(first.outbox, rows);
     await eventually(() => real.calls === 1);
     // Several leases long: the holder renews every 100 ms, so the other worker finds nothing to take.
     const until = Date.now() + 1_000;
@@ -174,7 +184,7 @@ describe('the outbox', () => {
     const { outbox, deliverer } = worker(store, channel, clock);
     const release = channel.hold();
     const rows = await commitReplies(store, 'chat', 'c1', ['first', 'second'], now);
-    const sending = outbox.dispatch(rows);
+    const sending = dispatch(outbox, rows);
     await eventually(() => channel.calls === 1);
 
     const stopped = outbox.stop();
@@ -185,14 +195,14 @@ describe('the outbox', () => {
     // The second reply is free for the next worker: due, and leased by no one.
     expect((await store.dueOutbox(now, ['chat'], 10)).map((e) => e.seq)).toEqual([rows[1]!.seq]);
     expect(await store.releaseOutbox(deliverer.owner)).toBe(0);
-    await outbox.dispatch(await commitReplies(store, 'chat', 'c2', ['after stop'], now));
+    await dispatch(outbox, await commitReplies(store, 'chat', 'c2', ['after stop'], now));
     expect(channel.textsTo('c2')).toEqual([]);
   });
 
   it('has nothing to send for a conversation erased while its reply waited', async () => {
     const { outbox } = worker(store, channel, clock);
     channel.failures.set('a', 1);
-    await outbox.dispatch(await commitReplies(store, 'chat', 'c1', ['a'], now));
+    await dispatch(outbox, await commitReplies(store, 'chat', 'c1', ['a'], now));
     await store.deleteUser('chat', 'user-c1');
 
     now += 60_000;

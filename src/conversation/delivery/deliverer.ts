@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { OutboxEntry, Store } from '../../store/store';
 import type { ChannelPort, OutboundMessage } from '../channel';
 import { errorFields, hashKey, type Logger } from '../logger';
-import { parseRef } from '../record';
+import { parseRef, type ConversationRef } from '../record';
 import { MemoryPacer, type Pace, type Pacer } from './pacer';
 import { DEFAULT_RETRY, nextAttemptAt, type RetryPolicy } from './retry';
 
@@ -54,6 +54,14 @@ export type Attempt =
   /** `booked`: the slot at `at` is this row's, so the next attempt goes without booking another. */
   | { outcome: 'paced'; entry: OutboxEntry; at: number; booked: boolean }
   | { outcome: 'skipped' };
+
+/** How a commit's replies went when delivered as one run: how many were sent, and the conversation's next pending reply. */
+export interface RunResult {
+  delivered: number;
+  next: OutboxEntry | null;
+  /** The failed attempt that ended the run early, for an outbox that schedules its own retries. */
+  failure?: Attempt;
+}
 
 export const DEFAULT_LEASE_MS = 30_000;
 const DEFAULT_MAX_INLINE_WAIT_MS = 1_000;
@@ -148,7 +156,7 @@ export class Deliverer {
     try {
       // The address is all a send needs; the whole record is validated by the next turn that loads it.
       const ref = parseRef(stored.data);
-      await this.holding(seq, () => channel.send(ref, [entry.message as OutboundMessage]));
+      await this.holding([seq], () => channel.send(ref, [entry.message as OutboundMessage]));
     } catch (err) {
       return this.failed(entry, err, log);
     }
@@ -158,6 +166,63 @@ export class Deliverer {
   }
 
   /** The wait for this row's slots, booked on the channel's overall and per-conversation paces. */
+  /**
+   * Delivers the replies one commit wrote, by the worker that committed them:
+   * one claim for all of them, the address from the commit instead of a read
+   * of the record, one mark for those sent. Only on channels without pacing
+   * (a pace is booked reply by reply). Null, changing nothing, when the run
+   * cannot be claimed whole (an earlier reply still waits, or another worker
+   * holds one): the caller then goes reply by reply. `keepGoing` is asked
+   * before each send after the first: a worker stopping sends no more, and
+   * hands the rest back.
+   */
+  async deliverRun(
+    entries: readonly OutboxEntry[],
+    ref: ConversationRef,
+    keepGoing: () => boolean = () => true,
+  ): Promise<RunResult | null> {
+    const first = entries[0];
+    const channel = first && this.channels.get(first.channel);
+    if (!first || !channel || this.opts.pacing?.[first.channel]) return null;
+    const { store } = this.opts;
+    const now = this.clock();
+    const claimed = await store.claimOutboxRun(
+      entries.map((e) => e.seq),
+      { owner: this.owner, now, until: now + this.leaseMs },
+    );
+    if (claimed.length === 0) return null;
+    const log = this.opts.log.child({ channel: first.channel, conversation: hashKey(first.conversationKey) });
+    let sent = 0;
+    for (const entry of claimed) {
+      if (sent > 0 && !keepGoing()) {
+        await this.delivered(claimed.slice(0, sent), log);
+        for (const rest of claimed.slice(sent)) await store.releaseOutbox(this.owner, { seq: rest.seq });
+        return { delivered: sent, next: null };
+      }
+      try {
+        await this.holding(claimed.slice(sent).map((e) => e.seq), () => channel.send(ref, [entry.message as OutboundMessage]));
+      } catch (err) {
+        await this.delivered(claimed.slice(0, sent), log);
+        // Handed back before the failure is recorded, so that a give-up's next reply is free to be claimed.
+        for (const rest of claimed.slice(sent + 1)) await store.releaseOutbox(this.owner, { seq: rest.seq });
+        const attempt = await this.failed(entry, err, log);
+        return { delivered: sent, next: attempt.outcome === 'gave-up' ? attempt.next : null, failure: attempt };
+      }
+      sent += 1;
+    }
+    await this.delivered(claimed, log);
+    return { delivered: sent, next: await this.nextOf(claimed[claimed.length - 1]!) };
+  }
+
+  private async delivered(entries: readonly OutboxEntry[], log: Logger): Promise<void> {
+    if (entries.length === 0) return;
+    await this.opts.store.markDelivered(
+      entries.map((e) => e.seq),
+      this.clock(),
+    );
+    for (const entry of entries) this.report(entry, { ok: true }, log);
+  }
+
   private async pace(entry: OutboxEntry, now: number, log: Logger): Promise<{ wait: number; booked: boolean }> {
     const pacing = this.opts.pacing?.[entry.channel];
     if (!pacing) return { wait: 0, booked: true };
@@ -177,12 +242,15 @@ export class Deliverer {
   }
 
   /** Runs the send while keeping the lease alive, so a slow send is not taken over by another worker. */
-  private async holding(seq: number, send: () => Promise<void>): Promise<void> {
+  /** Sends while keeping the leases on `seqs` (the reply being sent and those waiting behind it in a run). */
+  private async holding(seqs: readonly number[], send: () => Promise<void>): Promise<void> {
     const renew = setInterval(() => {
       const now = this.clock();
-      this.opts.store.renewOutboxLease(seq, { owner: this.owner, now, until: now + this.leaseMs }).catch((err: unknown) => {
-        this.opts.log.warn({ event: 'lease-renew-failed', ...errorFields(err) });
-      });
+      for (const seq of seqs) {
+        this.opts.store.renewOutboxLease(seq, { owner: this.owner, now, until: now + this.leaseMs }).catch((err: unknown) => {
+          this.opts.log.warn({ event: 'lease-renew-failed', ...errorFields(err) });
+        });
+      }
     }, this.leaseMs / 3);
     renew.unref();
     try {

@@ -1,4 +1,5 @@
 import type { OutboxEntry } from '../../store/store';
+import type { ConversationRef } from '../record';
 
 /**
  * Where committed replies go to be delivered. The engine calls `dispatch`
@@ -6,8 +7,12 @@ import type { OutboxEntry } from '../../store/store';
  * them, retries what fails, and picks up what an earlier process left.
  */
 export interface Outbox {
-  /** The replies one commit wrote (one conversation's, in order). Never throws: they are saved either way. */
-  dispatch(entries: readonly OutboxEntry[]): Promise<void>;
+  /**
+   * The replies one commit wrote (one conversation's, in order), with the
+   * conversation's address when the committer knows it (it then need not be
+   * read back). Never throws: they are saved either way.
+   */
+  dispatch(entries: readonly OutboxEntry[], ref?: ConversationRef): Promise<void>;
   /** Starts the background work: retries, and replies left by a stopped or crashed process. */
   start(): void;
   /** Stops taking work: sends in flight finish, then every lease this process holds is handed back. */

@@ -1,5 +1,6 @@
 import { errorFields, type Logger } from '../logger';
 import type { OutboxEntry } from '../../store/store';
+import type { ConversationRef } from '../record';
 import type { Deliverer } from './deliverer';
 import type { Outbox } from './outbox';
 
@@ -40,11 +41,11 @@ export class PollingOutbox implements Outbox {
     this.batch = opts.batch ?? DEFAULT_BATCH;
   }
 
-  async dispatch(entries: readonly OutboxEntry[]): Promise<void> {
+  async dispatch(entries: readonly OutboxEntry[], ref?: ConversationRef): Promise<void> {
     const first = entries[0];
     if (!first || this.stopping) return;
     try {
-      await this.track(this.drain(first.seq, false));
+      await this.track(this.deliver(entries, ref));
     } catch (err) {
       // The replies are saved; a poll delivers them once the store answers again.
       this.opts.log.error({ event: 'dispatch-failed', ...errorFields(err) });
@@ -84,6 +85,13 @@ export class PollingOutbox implements Outbox {
   }
 
   /** Delivers `seq` and the conversation's following replies, until one must wait. Returns how many went. */
+  /** A commit's replies as one run when possible, else (or after it, for what follows) reply by reply. */
+  private async deliver(entries: readonly OutboxEntry[], ref: ConversationRef | undefined): Promise<number> {
+    const run = ref ? await this.deliverer.deliverRun(entries, ref, () => !this.stopping) : null;
+    if (!run) return this.drain(entries[0]!.seq, false);
+    return run.delivered + (run.next ? await this.drain(run.next.seq, false) : 0);
+  }
+
   private async drain(seq: number, paced: boolean): Promise<number> {
     let delivered = 0;
     let next: number | null = seq;

@@ -249,6 +249,34 @@ export class PostgresStore implements Store {
     return rows[0] ? this.entries(rows)[0]! : null;
   }
 
+  async claimOutboxRun(seqs: readonly number[], lease: OutboxLease): Promise<OutboxEntry[]> {
+    const [first, ...rest] = seqs;
+    if (first === undefined) return [];
+    const rows = await inTransaction(this.db.pool, async (client) => {
+      const head = await run<OutboxRow>(
+        client,
+        `UPDATE outbox o SET lease_owner = $3, lease_until = $4
+         WHERE o.seq = $2 AND ${PENDING} AND ${DUE} AND ${HEAD}
+         RETURNING ${OUTBOX_COLUMNS}`,
+        [lease.now, first, lease.owner, lease.until],
+      );
+      const [claimed] = head.rows;
+      if (!claimed) return [];
+      if (rest.length === 0) return [claimed];
+      const others = await run<OutboxRow>(
+        client,
+        `UPDATE outbox o SET lease_owner = $3, lease_until = $4
+         WHERE o.seq = ANY($2::bigint[]) AND o.conversation_key = $5 AND ${PENDING} AND ${DUE}
+         RETURNING ${OUTBOX_COLUMNS}`,
+        [lease.now, rest, lease.owner, lease.until, claimed.conversation_key],
+      );
+      // All or none: the leases taken here are undone with the transaction.
+      if (others.rows.length !== rest.length) throw new Rollback<OutboxRow[]>([]);
+      return [claimed, ...others.rows.sort((a, b) => Number(a.seq) - Number(b.seq))];
+    });
+    return this.entries(rows);
+  }
+
   async renewOutboxLease(seq: number, lease: OutboxLease): Promise<boolean> {
     const { rowCount } = await run(
       this.db.pool,
