@@ -300,8 +300,9 @@ export class Engine {
     for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt++) {
       const started = this.clock();
       const stored = await store.getConversation(key);
-      const turn = new Turn(msg, this.load(stored?.data, refOf(msg), log), stored === null, started, this.opts.tr, log);
-      await this.run(turn);
+      const ref = refOf(msg);
+      const turn = new Turn(msg, this.load(stored?.data, ref, log), stored === null, started, this.opts.tr, log);
+      await this.run(turn, () => this.load(stored?.data, ref, log));
 
       const replies = render(turn.outputs, turn.record.locale, channel.capabilities, this.opts.tr);
       if (turn.erase) return this.erase(msg, channel, turn.record, replies, log);
@@ -365,21 +366,20 @@ export class Engine {
   }
 
   /** Runs the chain: the one place a failing turn turns into an apology and the menu. */
-  private async run(turn: Turn): Promise<void> {
+  private async run(turn: Turn, reload: () => ConversationRecord): Promise<void> {
     const matched =
       turn.payload === undefined
         ? matchChoice(turn.text, turn.record.choices, turn.locale, turn.tr, { numbers: !turn.expectsText })
         : undefined;
     if (matched) turn.payload = matched.payload;
-    // As JSON, the record's stored form: a quarter of structuredClone's cost, paid on every turn for the rare failure.
-    const before = JSON.stringify(turn.record);
     try {
       await this.chain(turn);
     } catch (err) {
       const stale = err instanceof StaleFlowError;
       turn.log[stale ? 'warn' : 'error']({ event: stale ? 'stale-snapshot' : 'turn-failed', ...errorFields(err) });
       turn.outputs.length = 0;
-      turn.record = { ...(JSON.parse(before) as ConversationRecord), flow: null, prompt: [], misses: 0 };
+      // Read again from what was stored, not copied up front: a copy on every turn for the rare failure costs more.
+      turn.record = { ...reload(), flow: null, prompt: [], misses: 0 };
       turn.say({ key: stale ? 'common:stale' : 'common:error' });
       try {
         this.runner.start(turn, MENU_FLOW);
