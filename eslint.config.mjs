@@ -37,7 +37,7 @@ export default defineConfig(
   },
   {
     // The web chat page and the caseworker console: classic browser scripts, no build step.
-    files: ['src/channels/webchat/page/**/*.js', 'src/handoff/inbox/page/**/*.js'],
+    files: ['src/channels/webchat/page/**/*.js', 'src/handoff/inbox/page/**/*.js', 'src/handoff/inbox/insight-page/**/*.js'],
     languageOptions: {
       sourceType: 'script',
       globals: Object.fromEntries(

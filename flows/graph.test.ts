@@ -11,6 +11,7 @@ import { payloadToEvent } from '../src/conversation/events';
 import { COMMANDS } from '../src/conversation/steps/commands';
 import { CATEGORIES } from '../src/handoff/types';
 import { englishTemplate, nestedKeys, placeholders } from '../test/support/english';
+import { ALERTS_PREFIX } from './shared/alerts';
 import { testFlows as allFlows } from '../test/support/flows';
 import type { FlowEnv, FlowEvent, Output } from './types';
 
@@ -25,6 +26,8 @@ const env: FlowEnv = { locale: 'en' };
 const FLOW_START = 'flow.start:';
 /** Payload prefix the engine's handoff step answers with the consent to a caseworker, for a known category. */
 const PERSON_OFFER = 'handoff.offer:';
+/** Payloads of the alerts screen, which the engine's alerts step answers (src/alerts/middleware.ts). */
+const ALERTS = ['alerts.open', 'alerts.subscribe:origin', 'alerts.subscribe:current', 'alerts.unsubscribe'];
 const flowIds = new Set(allFlows.map((f) => f.id));
 
 type Action = ExecutableActionObject;
@@ -151,7 +154,7 @@ describe.each(allFlows.map((f) => [f.id, f] as const))('flow %s', (_id, flow) =>
     const dead: string[] = [];
     for (const { to, actions } of explored.steps) {
       for (const choice of outputsOf(actions).flatMap((o) => o.choices ?? [])) {
-        // Commands, `flow.start:<id>` and `handoff.offer:<category>` are answered by the engine before the flow sees them.
+        // Commands, `flow.start:<id>`, `handoff.offer:<category>` and the alerts screen are answered by the engine before the flow sees them.
         const command = choice.payload.startsWith('cmd.') ? choice.payload.slice(4) : undefined;
         if (command !== undefined) {
           if (!(COMMANDS as readonly string[]).includes(command)) dead.push(`${choice.payload}: no such command`);
@@ -165,6 +168,10 @@ describe.each(allFlows.map((f) => [f.id, f] as const))('flow %s', (_id, flow) =>
         const category = choice.payload.startsWith(PERSON_OFFER) ? choice.payload.slice(PERSON_OFFER.length) : undefined;
         if (category !== undefined) {
           if (!(CATEGORIES as readonly string[]).includes(category)) dead.push(`${choice.payload}: no handoff category "${category}"`);
+          continue;
+        }
+        if (choice.payload.startsWith(ALERTS_PREFIX)) {
+          if (!ALERTS.includes(choice.payload)) dead.push(`${choice.payload}: not a payload of the alerts screen`);
           continue;
         }
         const event = payloadToEvent(choice.payload, env);

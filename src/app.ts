@@ -53,6 +53,13 @@ import { SqliteStore } from './store/sqlite';
 import type { Store } from './store/store';
 import { MemoryHandoffStore } from './store/handoff-memory';
 import { SqliteHandoffStore } from './store/handoff-sqlite';
+import { MemoryInsightStore } from './store/insight-memory';
+import { SqliteInsightStore } from './store/insight-sqlite';
+import { PostgresInsightStore } from './store/postgres/postgres-insight-store';
+import type { InsightStore } from './insight/store';
+import { InsightRecorder } from './insight/recorder';
+import { organisationRouter } from './insight/organisations';
+import { insightSecret, pseudonymiser } from './insight/pseudonym';
 import { migratePostgres } from './store/postgres/migrate';
 import { openPostgres } from './store/postgres/pool';
 import { PostgresHandoffStore } from './store/postgres/postgres-handoff-store';
@@ -69,8 +76,20 @@ import { alertSender, type TeamsPoster } from './handoff/alert-sender';
 import { HandoffEvents } from './handoff/events';
 import { HandoffService } from './handoff/handoff';
 import { handoffStep } from './handoff/middleware';
+import { alertsStep } from './alerts/middleware';
+import { insightPageRoutes } from './handoff/inbox/insight-page';
 import { consolePageRoutes } from './handoff/inbox/page';
 import { consoleApiRoutes } from './handoff/inbox/routes';
+import type { BroadcastStore } from './alerts/broadcasts';
+import { LINKABLE_FLOWS } from './alerts/alert-message';
+import { AlertSender } from './alerts/sender';
+import type { SubscriptionStore } from './alerts/subscriptions';
+import { MemoryBroadcastStore } from './store/broadcasts-memory';
+import { SqliteBroadcastStore } from './store/broadcasts-sqlite';
+import { PostgresBroadcastStore } from './store/postgres/postgres-broadcast-store';
+import { MemorySubscriptionStore } from './store/subscriptions-memory';
+import { SqliteSubscriptionStore } from './store/subscriptions-sqlite';
+import { PostgresSubscriptionStore } from './store/postgres/postgres-subscription-store';
 
 export interface AppOptions {
   /** Channels served by this process besides the web chat (the terminal chat adds its own). */
@@ -95,6 +114,16 @@ export interface App {
   handoffStore: HandoffStore;
   /** Raises time-limit alerts on cases left waiting; runs between listen() and close(). */
   alerts: AlertMonitor;
+  /** Daily aggregate counts per organisation (src/insight): never text, never a raw user id. */
+  insightStore: InsightStore;
+  /** Turns saved turns and handoff events into those counts, written in batches; `flush()` writes what is buffered now. */
+  insight: InsightRecorder;
+  /** Who asked for alerts about which country, in which language. */
+  subscriptions: SubscriptionStore;
+  /** Alert broadcasts and their recipients. */
+  broadcasts: BroadcastStore;
+  /** Previews, sends, pauses and cancels alert broadcasts; its loop runs between listen() and close(). */
+  alertSender: AlertSender;
   /** Deletes closed cases and idle conversations older than RETENTION_DAYS; runs at listen() and daily until close(). */
   retention: RetentionJob;
   /** The handoff to caseworkers: the console's service, and the person's side in the engine. */
@@ -154,6 +183,23 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     : sqlite === null
       ? new MemoryHandoffStore(cipher)
       : new SqliteHandoffStore(sqlite.database, cipher);
+  // Insight counts on the same connection or pool as the cases.
+  const insightStore: InsightStore = postgres
+    ? new PostgresInsightStore(postgres)
+    : sqlite === null
+      ? new MemoryInsightStore()
+      : new SqliteInsightStore(sqlite.database);
+  // Alert subscriptions and broadcasts, likewise beside the conversations they write to.
+  const subscriptions: SubscriptionStore = postgres
+    ? new PostgresSubscriptionStore(postgres)
+    : sqlite === null
+      ? new MemorySubscriptionStore()
+      : new SqliteSubscriptionStore(sqlite.database);
+  const broadcasts: BroadcastStore = postgres
+    ? new PostgresBroadcastStore(postgres)
+    : sqlite === null
+      ? new MemoryBroadcastStore()
+      : new SqliteBroadcastStore(sqlite.database);
   // SQLite migrates as it opens; PostgreSQL here, once. A failure (the database not up yet) is tried again on the next call.
   let readying: Promise<void> | null = null;
   const ready = (): Promise<void> => {
@@ -248,6 +294,24 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     events: handoffEvents,
     clock: options.clock,
   });
+  // Counts of what people do, from saved turns and handoff events, written in batches off the turn's path.
+  const secret = insightSecret(config);
+  // Counts kept in memory are gone after a restart anyway: nothing to warn about (and the terminal chat stays quiet).
+  if (secret.source === 'random' && (postgres !== null || sqlite !== null)) {
+    log.warn({
+      event: 'insight-secret-random',
+      detail: 'neither INSIGHT_SECRET nor DATA_ENCRYPTION_KEY is set: per-person daily counts may count a person twice after a restart',
+    });
+  }
+  const insight = new InsightRecorder({
+    store: insightStore,
+    pseudonymise: pseudonymiser(secret.key),
+    organisationFor: organisationRouter({ list: () => handoffStore.listOrganisations(), fallback: () => handoff.ensureDefaultOrganisation() }),
+    cases: handoffStore,
+    log: log.child({ component: 'insight' }),
+    clock: options.clock,
+  });
+  handoffEvents.subscribe((event) => insight.handoffEvent(event));
   // Platforms' sending limits (0 in a setting: none). Telegram also limits each chat; a burst of 3 covers one turn's replies.
   const overall: Record<string, Pace> = {};
   const paceOf = (perSecond: number, burst: number): Pace | undefined => (perSecond > 0 ? { perSecond, burst } : undefined);
@@ -282,8 +346,12 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     lock,
     dedup: redis ? new RedisDeduper(redis, { keys: redisKeys, clock: options.clock }) : undefined,
     flows,
-    // After the SOS step: an open case takes the person's messages; offers of a person ask consent first.
-    before: [handoffStep({ handoff, flows: new FlowRunner(flows), countries: deps.countries })],
+    // After the SOS step. Alerts first, so that `unsubscribe` works even while a case is open; then an
+    // open case takes the person's messages, and offers of a person ask consent first.
+    before: [
+      alertsStep({ subscriptions, flows: new FlowRunner(flows) }),
+      handoffStep({ handoff, flows: new FlowRunner(flows), countries: deps.countries }),
+    ],
     // One bucket per conversation: a flood is slowed without slowing anyone else.
     rateLimiter:
       config.USER_RATE_LIMIT === 0
@@ -291,9 +359,13 @@ export function createApp(config: Config, options: AppOptions = {}): App {
         : redis
           ? new RedisRateLimiter(redis, redisKeys, messageRate)
           : new MemoryRateLimiter(messageRate),
-    // "Delete my data" takes the person's cases with it.
+    // "Delete my data" takes the person's cases with it, and their once-a-day insight marks.
     onErase: async (channel, userId) => {
       await handoff.erasePerson(channel, userId);
+      await insight.forget(channel, userId);
+      // Their alert subscriptions, and the rows that say which alerts reached them.
+      await subscriptions.deleteUser(channel, userId);
+      await broadcasts.deleteUser(channel, userId);
     },
     countries: deps.countries,
     tr,
@@ -320,8 +392,28 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   });
   // The engine and the handoff reference each other: the service writes to people through the engine.
   handoff.connect(engine);
+  engine.onCommitted((turn) => insight.committed(turn));
   engine.onDelivery((entries, outcome) => {
     handoff.deliveryReported(entries, outcome).catch((err: unknown) => log.error({ event: 'delivery-report-failed', ...errorFields(err) }));
+  });
+  // Alerts go out through the engine's outbox, so each channel's rate limits and the WhatsApp window apply.
+  const broadcaster = new AlertSender({
+    broadcasts,
+    subscriptions,
+    write: (ref, sourceId, act) => engine.write(ref, sourceId, act),
+    organisation: (id) => handoffStore.getOrganisation(id),
+    defaultOrganisation: () => handoff.ensureDefaultOrganisation(),
+    audit: (entry) => handoffStore.audit(entry),
+    locales: tr.locales,
+    log: log.child({ component: 'alert-broadcasts' }),
+    clock: options.clock,
+    batchSize: config.ALERT_SEND_BATCH,
+    leaseMs: config.OUTBOX_LEASE_MS,
+  });
+  engine.onDelivery((entries, outcome) => {
+    broadcaster.loop
+      .deliveryReported(entries, outcome)
+      .catch((err: unknown) => log.error({ event: 'alert-delivery-report-failed', ...errorFields(err) }));
   });
   const metrics = createMetrics({ store, handoffStore, channels: channels.map((c) => c.name), log, clock: options.clock });
   engine.onTurn((turn) => metrics.turn(turn));
@@ -355,6 +447,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     if (config.WEBCHAT_ENABLED) void http.register(webchatRoutes({ engine, store }));
     // The caseworker console's page; its API under /console/api.
     void http.register(consolePageRoutes());
+    void http.register(insightPageRoutes());
     void http.register(
       consoleApiRoutes({
         store: handoffStore,
@@ -367,6 +460,14 @@ export function createApp(config: Config, options: AppOptions = {}): App {
         bodyLimit: config.HTTP_BODY_LIMIT,
         log,
         clock: options.clock,
+        insight: insightStore,
+        alerts: {
+          sender: broadcaster,
+          countries: [...new Map([...deps.countries.destinations(), ...deps.countries.origins()].map((c) => [c.code, { code: c.code, name: c.name }])).values()].sort(
+            (a, b) => a.code.localeCompare(b.code),
+          ),
+          flows: LINKABLE_FLOWS.filter((id) => flows.get(id) !== undefined).map((id) => ({ id, label: tr.t(`alerts:open.${id}`, 'en') })),
+        },
         failureLimiter: redis
           ? (name, rule) => new RedisFailureLimiter(redis, { keys: redisKeys, name, rule, clock: options.clock ?? Date.now })
           : undefined,
@@ -456,6 +557,9 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const retention = new RetentionJob({
     store,
     handoffStore,
+    subscriptions,
+    insightStore,
+    broadcasts,
     days: config.RETENTION_DAYS,
     log: log.child({ component: 'retention' }),
     clock: options.clock,
@@ -468,6 +572,11 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     store,
     handoffStore,
     alerts,
+    insightStore,
+    insight,
+    subscriptions,
+    broadcasts,
+    alertSender: broadcaster,
     retention,
     handoff,
     channels,
@@ -487,6 +596,8 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       await handoff.ensureDefaultOrganisation();
       alerts.start();
       retention.start();
+      // Broadcasts a stopped or crashed instance left sending carry on.
+      broadcaster.loop.start();
       if (telegramBot && telegramPolling && !telegramBot.isRunning()) {
         // Resolves only when polling stops; a failure to start (a bad token) is logged, not fatal to the rest.
         telegramBot
@@ -517,8 +628,12 @@ export function createApp(config: Config, options: AppOptions = {}): App {
         await cloud?.idle();
         await alerts.stop();
         await retention.stop();
+        // The batch in flight ends; the rest stays pending for the next start.
+        await broadcaster.loop.stop();
         // Turns are done: the sends in flight finish, the rest stays saved for the next worker.
         await engine.outbox.stop();
+        // After the last turn and reply, before the stores close: what is left of the counts is written.
+        await insight.close();
         await handoffStore.close();
         await store.close();
         // Last: turns finishing above still take and free locks. A Redis that is down cannot say goodbye.

@@ -25,12 +25,13 @@ describe('services machine', () => {
     expect(outputs[1]?.choices).toEqual([{ label: 'common:choice.country', payload: 'cmd.country' }]);
   });
 
-  it('offers RFL, wellbeing, first aid and the menu next', () => {
+  it('offers RFL, wellbeing, first aid, alerts and the menu next', () => {
     const next = said(start('AE')[1]).at(-1);
     expect(next?.choices?.map((c) => c.payload)).toEqual([
       'topic.open:rfl',
       'topic.open:wellbeing',
       'topic.open:firstAid',
+      'alerts.open',
       'cmd.menu',
     ]);
   });

@@ -1,5 +1,6 @@
 import type { FlowDeps } from '../directory';
 import { onwardChoice, type Onward } from '../menu/onward';
+import { alertsChoice } from '../shared/alerts';
 import { infoScreen } from '../shared/info-screen';
 import { countryName } from '../shared/numbers';
 import type { FlowDefinition, FlowEnv, Output } from '../types';
@@ -12,9 +13,14 @@ export const SERVICES_VERSION = 1;
 const ONWARD: readonly Onward[] = ['rfl', 'wellbeing', 'firstAid'];
 
 const intro: Output = { key: 'services:intro' };
+/**
+ * Alerts are offered here, among what the Red Cross and Red Crescent do, and
+ * not on the first screen: that one already holds six choices, the most
+ * Teams shows as buttons.
+ */
 const next: Output = {
   key: 'services:next',
-  choices: [...ONWARD.map(onwardChoice), { label: 'common:choice.menu', payload: 'cmd.menu' }],
+  choices: [...ONWARD.map(onwardChoice), alertsChoice(), { label: 'common:choice.menu', payload: 'cmd.menu' }],
 };
 
 /**

@@ -30,7 +30,11 @@ export interface SubscriptionUpsert {
   now: number;
 }
 
-/** Whom an alert reaches: subscribers about one of the countries, speaking one of the locales. */
+/**
+ * Whom an alert reaches: subscribers about one of the countries, speaking one
+ * of the locales. An empty list matches nobody, so a half-filled form never
+ * reaches everyone.
+ */
 export interface AudienceFilter {
   countries: readonly string[];
   locales: readonly string[];
@@ -44,6 +48,11 @@ export interface SubscriptionStore {
   remove(conversationKey: string, scope?: SubscriptionScope): Promise<number>;
   /** Keeps the alert language in step with the person's (a no-op when unchanged or not subscribed). */
   setLocale(conversationKey: string, locale: string, now: number): Promise<void>;
+  /**
+   * Moves one scope's subscription to another country, e.g. `current` when the
+   * person says they are somewhere else now (a no-op when unchanged or not subscribed).
+   */
+  setCountry(conversationKey: string, scope: SubscriptionScope, country: string, now: number): Promise<void>;
   /**
    * Matching subscribers, one entry per conversation (the lowest id when a
    * person is subscribed under both scopes), in id order after `afterId`.

@@ -94,6 +94,16 @@ export const ConfigSchema = z.object({
   DATA_ENCRYPTION_KEY: z.string().min(1).optional(),
   /** Local development only: keep case data unencrypted when no key is set (`npm start` sets it). */
   ALLOW_PLAINTEXT_DATA: bool.default(false),
+  /**
+   * Keys the pseudonyms (HMACs of user ids) that insight counts a person once a day by; at least
+   * 32 characters. Unset: derived from DATA_ENCRYPTION_KEY; with neither, random for each start.
+   */
+  INSIGHT_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)')
+    .max(512)
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
+    .optional(),
   /** Minutes an urgent case may wait unclaimed before an alert is raised. */
   HANDOFF_URGENT_ALERT_MINUTES: z.coerce.number({ message: 'must be a number' }).int().min(1).max(1440).default(5),
   /** Minutes any case may wait unclaimed before an alert is raised. */
@@ -214,6 +224,8 @@ export const ConfigSchema = z.object({
    * when the instance sending it dies. Renewed while the send lasts.
    */
   OUTBOX_LEASE_MS: z.coerce.number({ message: 'must be a number' }).int().min(1000).max(600_000).default(30_000),
+  /** Recipients an alert broadcast is written to between two looks at its status: a pause or cancel takes effect within one batch. */
+  ALERT_SEND_BATCH: z.coerce.number({ message: 'must be a number' }).int().min(1).max(1000).default(20),
   /** A bearer token GET /metrics then requires; unset, /metrics is open (it holds no personal data). */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').max(512).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces').optional(),
   /** Seconds a stop (SIGTERM) may take to finish turns and sends in flight before the process exits anyway. */

@@ -108,7 +108,7 @@ export class PersonSide {
       const opened = result.case;
       await this.ctx.audit(null, 'case.opened', opened.id, { category: opened.category, priority: opened.priority, organisation: opened.organisationId }, req.now);
       this.ctx.log.info({ event: 'case-opened', category: opened.category, priority: opened.priority, organisation: opened.organisationId });
-      this.ctx.publish({ type: 'case.opened', caseId: opened.id, organisationId: opened.organisationId, priority: opened.priority });
+      this.ctx.publish({ type: 'case.opened', caseId: opened.id, organisationId: opened.organisationId, category: opened.category, priority: opened.priority });
     }
     return result;
   }

@@ -4,7 +4,7 @@ import type { ConversationRef } from '../conversation/record';
 
 /** What happened, for the inbox's live updates and the alerts; never message text. */
 export type HandoffEvent =
-  | { type: 'case.opened'; caseId: string; organisationId: string; priority: Case['priority'] }
+  | { type: 'case.opened'; caseId: string; organisationId: string; category: Category; priority: Case['priority'] }
   | { type: 'case.updated'; caseId: string; organisationId: string; previousOrganisationId?: string }
   | { type: 'message.added'; caseId: string; organisationId: string; author: CaseMessage['author'] }
   | { type: 'message.delivery'; caseId: string; organisationId: string; messageId: number; state: 'delivered' | 'failed' }

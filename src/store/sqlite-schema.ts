@@ -256,6 +256,100 @@ export const MIGRATIONS: readonly Migration[] = [
           WHERE delivered_at IS NULL AND failed_at IS NULL;
       `),
   },
+  {
+    name: 'insight: daily counts and once-a-day marks',
+    up: (db) =>
+      db.exec(`
+        -- Aggregates only: no text, no user id. Organisation first, as the dashboard reads one organisation's days.
+        CREATE TABLE insight_counts (
+          day TEXT NOT NULL,
+          organisation_id TEXT NOT NULL,
+          metric TEXT NOT NULL,
+          dimension TEXT NOT NULL,
+          count INTEGER NOT NULL CHECK (count >= 0),
+          PRIMARY KEY (organisation_id, day, metric, dimension)
+        ) WITHOUT ROWID;
+
+        -- A pseudonym (an HMAC of the user id) per thing counted once a person a day; pruned after two days.
+        CREATE TABLE insight_seen (
+          day TEXT NOT NULL,
+          organisation_id TEXT NOT NULL,
+          metric TEXT NOT NULL,
+          dimension TEXT NOT NULL,
+          pseudonym TEXT NOT NULL,
+          PRIMARY KEY (day, organisation_id, metric, dimension, pseudonym)
+        ) WITHOUT ROWID;
+        -- "Delete my data" finds a person's marks by pseudonym.
+        CREATE INDEX insight_seen_by_pseudonym ON insight_seen (pseudonym);
+      `),
+  },
+  {
+    name: 'alert subscriptions',
+    up: (db) =>
+      db.exec(`
+        -- Only people who said yes. AUTOINCREMENT: a broadcast pages through subscribers by id, and an erased row's id must not come back.
+        CREATE TABLE alert_subscriptions (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          conversation_key TEXT NOT NULL,
+          channel TEXT NOT NULL,
+          conversation_id TEXT NOT NULL,
+          user_id TEXT NOT NULL,
+          scope TEXT NOT NULL CHECK (scope IN ('origin', 'current')),
+          country TEXT NOT NULL,
+          locale TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL,
+          UNIQUE (conversation_key, scope)
+        );
+        -- A broadcast's audience: one country and language at a time, in id order.
+        CREATE INDEX alert_subscriptions_by_audience ON alert_subscriptions (country, locale, id);
+        -- "Delete my data" finds a person's subscriptions by channel and user.
+        CREATE INDEX alert_subscriptions_by_user ON alert_subscriptions (channel, user_id);
+      `),
+  },
+  {
+    name: 'alert broadcasts and their recipients',
+    up: (db) =>
+      db.exec(`
+        -- The admin's text per language is not about anyone: kept as JSON, in the clear.
+        CREATE TABLE alert_broadcasts (
+          id TEXT PRIMARY KEY,
+          organisation_id TEXT NOT NULL,
+          created_by TEXT NOT NULL,
+          countries TEXT NOT NULL,
+          texts TEXT NOT NULL,
+          flow TEXT,
+          status TEXT NOT NULL CHECK (status IN ('sending', 'paused', 'cancelled', 'done')),
+          audience_done INTEGER NOT NULL DEFAULT 0,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL,
+          finished_at INTEGER,
+          -- The instance sending it, and until when no other may.
+          lease_owner TEXT,
+          lease_until INTEGER
+        );
+        CREATE INDEX alert_broadcasts_by_organisation ON alert_broadcasts (organisation_id, created_at);
+        CREATE INDEX alert_broadcasts_by_status ON alert_broadcasts (status);
+
+        -- AUTOINCREMENT: the sender pages by id, and an erased row's id must not come back.
+        CREATE TABLE alert_recipients (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          broadcast_id TEXT NOT NULL REFERENCES alert_broadcasts (id),
+          conversation_key TEXT NOT NULL,
+          subscription_id INTEGER NOT NULL,
+          channel TEXT NOT NULL,
+          conversation_id TEXT NOT NULL,
+          user_id TEXT NOT NULL,
+          locale TEXT NOT NULL,
+          state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'failed')),
+          error TEXT,
+          UNIQUE (broadcast_id, conversation_key)
+        );
+        CREATE INDEX alert_recipients_pending ON alert_recipients (broadcast_id, id) WHERE state = 'pending';
+        CREATE INDEX alert_recipients_by_subscription ON alert_recipients (broadcast_id, subscription_id);
+        CREATE INDEX alert_recipients_by_user ON alert_recipients (channel, user_id);
+      `),
+  },
 ];
 
 export interface MigrationReport {

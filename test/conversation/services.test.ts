@@ -30,6 +30,7 @@ describe('Red Cross / Red Crescent services through the engine', () => {
       'topic.open:rfl',
       'topic.open:wellbeing',
       'topic.open:firstAid',
+      'alerts.open',
       'cmd.menu',
     ]);
   });

@@ -120,7 +120,7 @@ describe.each(OFFERS)('a person offered from $from', ({ category, reach }) => {
       at: expect.any(Number),
     });
     expect(c!.consent.at).toBeGreaterThanOrEqual(started);
-    expect(bot.events[0]).toEqual({ type: 'case.opened', caseId: c!.id, organisationId: c!.organisationId, priority: c!.priority });
+    expect(bot.events[0]).toEqual({ type: 'case.opened', caseId: c!.id, organisationId: c!.organisationId, category: c!.category, priority: c!.priority });
     // What the person was told is in the transcript, as they read it.
     const lines = await bot.handoffStore.listMessages(c!.id);
     expect(lines.map((l) => [l.author, l.text])).toEqual(replies.map((r) => ['bot', r.text]));

@@ -24,7 +24,7 @@ describe('the console live stream over HTTP', () => {
       const theirs = await openCase(running.app, running.url, { country: 'NP', category: 'danger' });
       const ours = await openCase(running.app, running.url, { country: 'MY', category: 'danger' });
       const opened = await stream.waitFor((e) => e.event === 'case.opened');
-      expect(opened.data).toEqual({ caseId: ours.case.id, organisationId: malaysia.id, priority: 'urgent' });
+      expect(opened.data).toEqual({ caseId: ours.case.id, organisationId: malaysia.id, category: 'danger', priority: 'urgent' });
       await new Promise((r) => setTimeout(r, 200));
       const seen = JSON.stringify(stream.events);
       expect(seen).not.toContain(theirs.case.id);

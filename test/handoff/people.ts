@@ -77,11 +77,13 @@ interface WebchatReply {
 
 const seenWebchat = (r: WebchatReply): Seen => ({ text: r.text, payloads: (r.buttons ?? []).map((b) => b.payload) });
 
+/** Telegram numbers updates per bot, not per chat: several people on one bot never share an update id. */
+let nextTelegramUpdate = 700_000_000;
+
 export class TelegramPerson implements Person {
   readonly channel = 'telegram';
   readonly conversationKey: string;
   private seen = 0;
-  private nextUpdate = 700_000_000;
   private readonly from = { id: 0, is_bot: false, first_name: 'Sita', language_code: 'en' };
 
   constructor(
@@ -95,13 +97,13 @@ export class TelegramPerson implements Person {
   }
 
   say(text: string): Promise<Seen[]> {
-    const id = this.nextUpdate++;
+    const id = nextTelegramUpdate++;
     const chat = { id: this.chatId, first_name: 'Sita', type: 'private' };
     return this.post({ update_id: id, message: { message_id: id % 100_000, from: this.from, chat, date: Math.floor(Date.now() / 1000), text } });
   }
 
   press(data: string): Promise<Seen[]> {
-    const id = this.nextUpdate++;
+    const id = nextTelegramUpdate++;
     const chat = { id: this.chatId, first_name: 'Sita', type: 'private' };
     return this.post({
       update_id: id,

@@ -40,7 +40,7 @@ export async function eventually(what: string, done: () => boolean | Promise<boo
   }
 }
 
-/** Waits until webhook work is done and every reply saved in the outbox has been delivered. */
+/** Waits until webhook work is done, every reply saved in the outbox has been delivered, and the insight counts are written. */
 export async function settle(app: App): Promise<void> {
   const cloud = app.channels.find((c) => c.name === 'whatsapp-cloud') as WhatsAppCloudChannel | undefined;
   await eventually('the outbox to be empty', async () => {
@@ -48,6 +48,7 @@ export async function settle(app: App): Promise<void> {
     return (await app.store.pendingOutbox(1)).length === 0;
   });
   await cloud?.idle();
+  await app.insight.flush();
 }
 
 let nextMessage = 1;

@@ -6,6 +6,9 @@ import { SCRIPT_RUN_MS, runScript } from '../support/run-script';
 import { POSTGRES_URL, describeWithPostgres, tempSchema, type TempSchema } from '../support/postgres';
 
 const TABLES = [
+  'alert_broadcasts',
+  'alert_recipients',
+  'alert_subscriptions',
   'audit_log',
   'case_messages',
   'case_notes',
@@ -14,6 +17,8 @@ const TABLES = [
   'channel_refs',
   'conversations',
   'deliveries',
+  'insight_counts',
+  'insight_seen',
   'organisations',
   'outbox',
   'processed',

@@ -95,6 +95,9 @@ describe('SqliteStore on disk', () => {
       .pluck()
       .all();
     expect(tables).toEqual([
+      'alert_broadcasts',
+      'alert_recipients',
+      'alert_subscriptions',
       'audit_log',
       'case_messages',
       'case_notes',
@@ -103,6 +106,8 @@ describe('SqliteStore on disk', () => {
       'channel_refs',
       'conversations',
       'deliveries',
+      'insight_counts',
+      'insight_seen',
       'organisations',
       'outbox',
       'processed',

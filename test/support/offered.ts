@@ -23,12 +23,17 @@ import { welcome } from '../../src/conversation/steps/welcome';
 import { Turn, type Middleware } from '../../src/conversation/turn';
 import { consentOutput } from '../../src/handoff/consent';
 import { CATEGORIES } from '../../src/handoff/types';
+import { alertsStep } from '../../src/alerts/middleware';
+import { LINKABLE_FLOWS, alertOutput } from '../../src/alerts/alert-message';
+import type { SubscriptionScope } from '../../src/alerts/subscriptions';
+import { MemorySubscriptionStore } from '../../src/store/subscriptions-memory';
 
 /**
  * Every message with choices that the bot can say: what each flow says from
  * every state it can reach, for every place the person can be in and come
  * from, and what the engine's own steps offer (welcome, language chooser,
- * switch offer, "delete my data", the SOS offer, "still not understood").
+ * switch offer, "delete my data", the SOS offer, "still not understood", the
+ * alerts screen).
  * Each comes with where it was first seen, to make a failure findable.
  */
 export interface Offered {
@@ -265,10 +270,44 @@ export async function offeredByEngine(
       await run(flowStep(runner), lost, `flow step, not understood, ${at}`);
     }
   }
+  // The alerts step (a `before` middleware): its screen and answers, for every mix of known countries and subscriptions.
+  const destination = countries.destinations()[0]!.code;
+  const home = countries.origins()[0]!.code;
+  const places: ConversationRecord['country'][] = [
+    {},
+    { origin: home },
+    { current: destination },
+    { current: destination, origin: home },
+    { current: home, origin: home },
+  ];
+  const mixes: SubscriptionScope[][] = [[], ['origin'], ['current'], ['origin', 'current']];
+  for (const locale of tr.locales) {
+    for (const [p, place] of places.entries()) {
+      for (const mix of mixes) {
+        for (const payload of ['alerts.open', 'alerts.subscribe:origin', 'alerts.unsubscribe:current']) {
+          const subscriptions = new MemorySubscriptionStore();
+          for (const scope of mix) {
+            const ref = { channel: 'test', conversationId: 'c', userId: 'u' };
+            await subscriptions.upsert({ conversationKey: 'test:c', ref, scope, country: place[scope] ?? destination, locale, now: 0 });
+          }
+          const turn = turnFor(locale, undefined, { payload });
+          turn.record.country = { ...place };
+          const at = `alerts step, ${payload}, place ${p}, subscribed ${mix.join('+') || 'to nothing'}, in ${locale}`;
+          await run(alertsStep({ subscriptions, flows: runner }), turn, at);
+        }
+      }
+    }
+  }
   // The handoff step (a `before` middleware): the consent question, for every category, with a tracing request or not.
   for (const category of CATEGORIES) {
     for (const withTracing of [false, true]) {
       collect(found, [consentOutput(category, 'Red Cross', withTracing)], `handoff consent, ${category}`);
+    }
+  }
+  // An admin's alert broadcast (src/alerts/send-loop.ts): with each flow it may link to, or none, in each language.
+  for (const locale of tr.locales) {
+    for (const flow of [...LINKABLE_FLOWS, null]) {
+      collect(found, [alertOutput('Flooding: stay away from rivers.', 'Red Cross', flow, locale)], `alert broadcast, ${flow ?? 'no link'}, in ${locale}`);
     }
   }
   return [...found.values()];

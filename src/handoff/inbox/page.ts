@@ -13,6 +13,7 @@ export const CONSOLE_SCRIPTS = [
   'admin-users.js',
   'admin-orgs.js',
   'admin-audit.js',
+  'admin-alerts.js',
   'main.js',
 ] as const;
 

@@ -3,8 +3,11 @@ import type { Logger } from '../../conversation/logger';
 import type { Handoff } from '../service';
 import type { HandoffStore } from '../store';
 import { registerAdmin } from './admin';
+import { registerAlerts, type ConsoleAlerts } from './alerts';
 import { requireSession, whoIs } from './auth';
 import { registerCases } from './cases';
+import type { InsightStore } from '../../insight/store';
+import { registerInsight } from './insight';
 import type { ConsoleContext } from './context';
 import { consoleErrors } from './http-errors';
 import { KEEP_ALIVE_MS, LiveStreams } from './live';
@@ -32,6 +35,10 @@ export interface ConsoleApiOptions {
   keepAliveMs?: number;
   /** Where failed logins are counted; in this process's memory when not given (one instance). */
   failureLimiter?: FailureLimiterFactory;
+  /** The insight counts behind /insight and /insight.csv; those routes are absent without it. */
+  insight?: InsightStore;
+  /** Alert broadcasts to subscribers (admins only); those routes are absent without it. */
+  alerts?: ConsoleAlerts;
 }
 
 /**
@@ -75,7 +82,11 @@ export function consoleApiRoutes(opts: ConsoleApiOptions): FastifyPluginAsync {
           signed.get('/events', async (request, reply) => {
             live.open(reply, whoIs(request));
           });
+          const insight = opts.insight;
+          if (insight) registerInsight(signed, ctx, insight);
           await signed.register(async (admin) => registerAdmin(admin, ctx));
+          const alerts = opts.alerts;
+          if (alerts) await signed.register(async (admin) => registerAlerts(admin, ctx, alerts));
         });
       },
       { prefix: CONSOLE_API_PREFIX },

@@ -244,4 +244,99 @@ export const MIGRATIONS: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'insight: daily counts and once-a-day marks',
+    sql: `
+      -- Aggregates only: no text, no user id. Organisation first, as the dashboard reads one organisation's days.
+      CREATE TABLE insight_counts (
+        day TEXT NOT NULL,
+        organisation_id TEXT NOT NULL,
+        metric TEXT NOT NULL,
+        dimension TEXT NOT NULL,
+        count BIGINT NOT NULL CHECK (count >= 0),
+        PRIMARY KEY (organisation_id, day, metric, dimension)
+      );
+
+      -- A pseudonym (an HMAC of the user id) per thing counted once a person a day; pruned after two days.
+      CREATE TABLE insight_seen (
+        day TEXT NOT NULL,
+        organisation_id TEXT NOT NULL,
+        metric TEXT NOT NULL,
+        dimension TEXT NOT NULL,
+        pseudonym TEXT NOT NULL,
+        PRIMARY KEY (day, organisation_id, metric, dimension, pseudonym)
+      );
+      -- "Delete my data" finds a person's marks by pseudonym.
+      CREATE INDEX insight_seen_by_pseudonym ON insight_seen (pseudonym);
+    `,
+  },
+  {
+    version: 4,
+    name: 'alert subscriptions',
+    sql: `
+      -- Only people who said yes. A broadcast pages through subscribers by id.
+      CREATE TABLE alert_subscriptions (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        conversation_key TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        conversation_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        scope TEXT NOT NULL CHECK (scope IN ('origin', 'current')),
+        country TEXT NOT NULL,
+        locale TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        UNIQUE (conversation_key, scope)
+      );
+      -- A broadcast's audience: one country and language at a time, in id order.
+      CREATE INDEX alert_subscriptions_by_audience ON alert_subscriptions (country, locale, id);
+      -- "Delete my data" finds a person's subscriptions by channel and user.
+      CREATE INDEX alert_subscriptions_by_user ON alert_subscriptions (channel, user_id);
+    `,
+  },
+  {
+    version: 5,
+    name: 'alert broadcasts and their recipients',
+    sql: `
+      -- The admin's text per language is not about anyone: kept as JSON text, in the clear.
+      CREATE TABLE alert_broadcasts (
+        id TEXT PRIMARY KEY,
+        -- Creation order: the tie-break of "newest first" within one millisecond.
+        seq BIGINT GENERATED ALWAYS AS IDENTITY,
+        organisation_id TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        countries TEXT NOT NULL,
+        texts TEXT NOT NULL,
+        flow TEXT,
+        status TEXT NOT NULL CHECK (status IN ('sending', 'paused', 'cancelled', 'done')),
+        audience_done BOOLEAN NOT NULL DEFAULT false,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        finished_at BIGINT,
+        -- The instance sending it, and until when no other may.
+        lease_owner TEXT,
+        lease_until BIGINT
+      );
+      CREATE INDEX alert_broadcasts_by_organisation ON alert_broadcasts (organisation_id, created_at DESC, seq DESC);
+      CREATE INDEX alert_broadcasts_by_status ON alert_broadcasts (status);
+
+      CREATE TABLE alert_recipients (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        broadcast_id TEXT NOT NULL REFERENCES alert_broadcasts (id),
+        conversation_key TEXT NOT NULL,
+        subscription_id BIGINT NOT NULL,
+        channel TEXT NOT NULL,
+        conversation_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        locale TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'failed')),
+        error TEXT,
+        UNIQUE (broadcast_id, conversation_key)
+      );
+      CREATE INDEX alert_recipients_pending ON alert_recipients (broadcast_id, id) WHERE state = 'pending';
+      CREATE INDEX alert_recipients_by_subscription ON alert_recipients (broadcast_id, subscription_id);
+      CREATE INDEX alert_recipients_by_user ON alert_recipients (channel, user_id);
+    `,
+  },
 ];

@@ -1,4 +1,4 @@
-// Navigation by the address (#/queue, #/cases/<id>, #/admin/users|organisations|audit), then the start. Loaded last.
+// Navigation by the address (#/queue, #/cases/<id>, #/admin/users|organisations|audit|alerts), then the start. Loaded last.
 (function (C) {
   'use strict';
 
@@ -15,10 +15,12 @@
     show($('admin-users'), admin === 'users');
     show($('admin-orgs'), admin === 'organisations');
     show($('admin-audit'), admin === 'audit');
+    show($('admin-alerts'), admin === 'alerts');
     markCurrentNav(admin);
     if (admin === 'users') return C.loadUsers(true);
     if (admin === 'organisations') return C.loadOrgs(true);
     if (admin === 'audit') return C.loadAudit(true);
+    if (admin === 'alerts') return C.loadAlerts(true);
     var caseId = (parts[0] === 'cases' || parts[0] === 'case') && parts[1] ? decodePart(parts[1]) : null;
     document.body.classList.toggle('has-case', caseId !== null);
     if (caseId !== state.caseId) {
@@ -40,8 +42,8 @@
   }
 
   function markCurrentNav(admin) {
-    var current = { users: 'nav-users', organisations: 'nav-orgs', audit: 'nav-audit' }[admin] || 'nav-queue';
-    ['nav-queue', 'nav-users', 'nav-orgs', 'nav-audit'].forEach(function (id) {
+    var current = { users: 'nav-users', organisations: 'nav-orgs', audit: 'nav-audit', alerts: 'nav-alerts' }[admin] || 'nav-queue';
+    ['nav-queue', 'nav-users', 'nav-orgs', 'nav-audit', 'nav-alerts'].forEach(function (id) {
       if (id === current) $(id).setAttribute('aria-current', 'page');
       else $(id).removeAttribute('aria-current');
     });

@@ -17,11 +17,12 @@
     state.cases = [];
     state.targets = [];
     state.admin = { users: [], orgs: [], auditBefore: null };
+    C.resetAlerts();
     // Hidden is not gone: on a shared computer, the next person must not find transcripts in the page.
     ['queue', 'transcript', 'notes', 'transfers', 'case-facts', 'users', 'orgs', 'audit', 'live'].forEach(function (id) { clear($(id)); });
     ['reply-text', 'note-text', 'transfer-note'].forEach(function (id) { $(id).value = ''; });
     show($('case'), false);
-    ['inbox', 'admin-users', 'admin-orgs', 'admin-audit', 'nav', 'who'].forEach(function (id) { show($(id), false); });
+    ['inbox', 'admin-users', 'admin-orgs', 'admin-audit', 'admin-alerts', 'nav', 'who'].forEach(function (id) { show($(id), false); });
     show($('login'), true);
     var error = $('login-error');
     error.textContent = message || '';

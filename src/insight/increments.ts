@@ -1,0 +1,39 @@
+import type { CommittedTurn } from '../conversation/engine';
+import { MENU_FLOW } from '../conversation/flows';
+import { utcDay } from './buckets';
+import type { InsightIncrement } from './store';
+
+/**
+ * What one saved turn adds to the counts of its organisation and UTC day.
+ * A conversation starts with a person's first message (not with a write
+ * nobody typed); languages and countries are what people use, so only their
+ * own turns count them, once a day each (the pseudonym says whose).
+ */
+export function turnIncrements(turn: CommittedTurn, organisationId: string, pseudonym: string): InsightIncrement[] {
+  const at = { day: utcDay(turn.now), organisationId };
+  const out: InsightIncrement[] = [];
+  if (turn.isNew && !turn.unprompted) out.push({ ...at, metric: 'conversation.started', dimension: '' });
+  for (const fact of turn.facts) {
+    switch (fact.type) {
+      case 'flow.started':
+      case 'flow.finished':
+        // Everyone passes through the menu: counting it would only count turns.
+        if (fact.flow !== MENU_FLOW) out.push({ ...at, metric: fact.type, dimension: fact.flow });
+        break;
+      case 'flow.left':
+        out.push({ ...at, metric: 'flow.left', dimension: `${fact.flow}/${fact.step}` });
+        break;
+      case 'sos':
+        out.push({ ...at, metric: 'sos.raised', dimension: '' });
+        break;
+    }
+  }
+  if (!turn.unprompted) {
+    out.push(
+      { ...at, metric: 'language.used', dimension: turn.locale, pseudonym },
+      { ...at, metric: 'country.current', dimension: turn.country.current ?? 'unknown', pseudonym },
+      { ...at, metric: 'country.origin', dimension: turn.country.origin ?? 'unknown', pseudonym },
+    );
+  }
+  return out;
+}
