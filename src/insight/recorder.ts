@@ -18,7 +18,7 @@ export interface RecorderOptions {
   clock?: () => number;
   /** How often buffered increments are written (default 1 s). */
   flushMs?: number;
-  /** Increments that are written at once without waiting for the timer (default 200), and the most one batch holds. */
+  /** Increments that are written at once without waiting for the timer (default 1,000: at thousands of turns a second, one transaction every few hundred turns), and the most one batch holds. */
   maxBatch?: number;
 }
 
@@ -45,7 +45,7 @@ export class InsightRecorder {
 
   constructor(private readonly opts: RecorderOptions) {
     this.clock = opts.clock ?? Date.now;
-    this.maxBatch = opts.maxBatch ?? 200;
+    this.maxBatch = opts.maxBatch ?? 1000;
     this.timer = setInterval(() => void this.write(), opts.flushMs ?? 1000);
     // Counts never keep a process alive that has nothing else to do.
     this.timer.unref();

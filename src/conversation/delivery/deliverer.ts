@@ -211,7 +211,10 @@ export class Deliverer {
       sent += 1;
     }
     await this.delivered(claimed, log);
-    return { delivered: sent, next: await this.nextOf(claimed[claimed.length - 1]!) };
+    // No look for a next reply: the committer holds the conversation's lock, so nothing was committed
+    // behind this run, and an earlier reply still waiting would have kept the run from being claimed.
+    // (An instance that does not share the lock commits behind it only rarely; the poll finds that.)
+    return { delivered: sent, next: null };
   }
 
   private async delivered(entries: readonly OutboxEntry[], log: Logger): Promise<void> {
