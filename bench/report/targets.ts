@@ -43,8 +43,8 @@ export function checkTargets(result: BenchResult): TargetCheck[] {
   // What the engine does that its peers do not, every turn: the reason it cannot come near a floor that does nothing else.
   const engineWork =
     'validates the message and the ~740 B record with zod, runs the middleware chain and the XState flow, renders with i18next, ' +
-    'writes the record, the processed mark and the replies in one transaction, then claims the replies as one run, sends them, ' +
-    'marks them delivered and looks for a next one, and hands the turn to the insight counts';
+    'writes the record, the processed mark and the replies in one transaction, then claims the replies as one run, sends them ' +
+    'and marks them delivered, and hands the turn to the insight counts';
 
   checks.push(
     ratioTarget(
