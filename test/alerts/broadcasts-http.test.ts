@@ -1,6 +1,6 @@
 import type { AlertView } from '../../src/alerts/sender';
 import type { Organisation, StaffUser } from '../../src/handoff/types';
-import { FakeBotApi } from '../channels/telegram/fake-bot-api';
+import { FakeBotApi, telegramWebhookEnv } from '../channels/telegram/fake-bot-api';
 import { english } from '../support';
 import { startApp, tempDatabase, type RunningApp, type TempDatabase } from '../support/server';
 import { addOrganisation, addUser, loggedIn, type ConsoleClient } from '../handoff/console-support';
@@ -25,11 +25,7 @@ async function start(env: Record<string, string> = {}): Promise<void> {
   db = tempDatabase();
   server = await startApp(db.path, {
     env: {
-      TELEGRAM_BOT_TOKEN: TELEGRAM_TOKEN,
-      TELEGRAM_WEBHOOK_SECRET: TELEGRAM_SECRET,
-      TELEGRAM_BOT_USERNAME: 'vv_test_bot',
-      TELEGRAM_API_ROOT: telegram.url,
-      TELEGRAM_SET_COMMANDS: 'false',
+      ...telegramWebhookEnv(telegram, TELEGRAM_TOKEN, TELEGRAM_SECRET),
       ...env,
     },
     app: { outboxPollMs: 100 },

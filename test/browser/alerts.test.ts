@@ -1,6 +1,6 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { createStaffUser } from '../../src/handoff/staff';
-import { FakeBotApi } from '../channels/telegram/fake-bot-api';
+import { FakeBotApi, telegramWebhookEnv } from '../channels/telegram/fake-bot-api';
 import { TelegramPerson, WebchatPerson, type Person, type Seen } from '../handoff/people';
 import { BROWSER_TIMEOUT, PHONE, describeWithChromium, useChromium } from '../support/chromium';
 import { startApp, tempDatabase, type RunningApp, type TempDatabase } from '../support/server';
@@ -37,11 +37,7 @@ describeWithChromium('alerts sent from the console reach subscribers on their ch
     db = tempDatabase();
     server = await startApp(db.path, {
       env: {
-        TELEGRAM_BOT_TOKEN: TELEGRAM_TOKEN,
-        TELEGRAM_WEBHOOK_SECRET: TELEGRAM_SECRET,
-        TELEGRAM_BOT_USERNAME: 'vv_alerts_test_bot',
-        TELEGRAM_API_ROOT: telegram.url,
-        TELEGRAM_SET_COMMANDS: 'false',
+        ...telegramWebhookEnv(telegram, TELEGRAM_TOKEN, TELEGRAM_SECRET, 'vv_alerts_test_bot'),
         // One recipient between two looks at the alert's status: a pause or cancel takes effect before the next person.
         ALERT_SEND_BATCH: '1',
       },

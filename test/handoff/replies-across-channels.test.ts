@@ -3,7 +3,7 @@ import type { HandoffEvent } from '../../src/handoff/service';
 import { createStaffUser } from '../../src/handoff/staff';
 import type { Case, Category, StaffUser } from '../../src/handoff/types';
 import { FakeConnector } from '../channels/teams/connector';
-import { FakeBotApi } from '../channels/telegram/fake-bot-api';
+import { FakeBotApi, telegramWebhookEnv } from '../channels/telegram/fake-bot-api';
 import { FakeGraphApi, GRAPH_ERRORS } from '../channels/whatsapp-cloud/fake-graph-api';
 import { SETTINGS } from '../channels/whatsapp-cloud/harness';
 import { english } from '../support';
@@ -34,11 +34,7 @@ beforeEach(async () => {
   clock = Date.now();
   server = await startApp(db.path, {
     env: {
-      TELEGRAM_BOT_TOKEN: TELEGRAM_TOKEN,
-      TELEGRAM_WEBHOOK_SECRET: TELEGRAM_SECRET,
-      TELEGRAM_BOT_USERNAME: 'vv_test_bot',
-      TELEGRAM_API_ROOT: telegram.url,
-      TELEGRAM_SET_COMMANDS: 'false',
+      ...telegramWebhookEnv(telegram, TELEGRAM_TOKEN, TELEGRAM_SECRET),
       TEAMS_ENABLED: 'true',
       WHATSAPP_CLOUD_TOKEN: SETTINGS.token,
       WHATSAPP_CLOUD_PHONE_NUMBER_ID: SETTINGS.phoneNumberId,

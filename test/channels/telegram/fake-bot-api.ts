@@ -18,6 +18,17 @@ export type ApiAnswer =
   | { ok: true; result: unknown }
   | { ok: false; error_code: number; description: string; parameters?: { retry_after?: number } };
 
+/** The settings that point an app's Telegram channel, in webhook mode, at a fake Bot API (no commands set at start). */
+export function telegramWebhookEnv(api: FakeBotApi, token: string, secret: string, username = 'vv_test_bot'): Record<string, string> {
+  return {
+    TELEGRAM_BOT_TOKEN: token,
+    TELEGRAM_WEBHOOK_SECRET: secret,
+    TELEGRAM_BOT_USERNAME: username,
+    TELEGRAM_API_ROOT: api.url,
+    TELEGRAM_SET_COMMANDS: 'false',
+  };
+}
+
 /**
  * A fake Telegram Bot API on 127.0.0.1: records every call (method and JSON
  * parameters) and answers like Telegram. Answers for the next calls of a
