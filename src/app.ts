@@ -344,6 +344,8 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const engine = new Engine({
     store,
     lock,
+    // Frozen outside production, so that tests catch a step that changes a loaded record in place.
+    recordCache: { freeze: config.NODE_ENV !== 'production' },
     dedup: redis ? new RedisDeduper(redis, { keys: redisKeys, clock: options.clock }) : undefined,
     flows,
     // After the SOS step. Alerts first, so that `unsubscribe` works even while a case is open; then an

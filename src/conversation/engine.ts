@@ -1,5 +1,5 @@
 import type { CountryLookup } from '../../flows/directory';
-import type { OutboxEntry, Store } from '../store/store';
+import type { OutboxEntry, Store, StoredConversation } from '../store/store';
 import type { ChannelPort, OutboundMessage } from './channel';
 import { Deliverer, type DelivererOptions, type DeliveryListener } from './delivery/deliverer';
 import type { Outbox } from './delivery/outbox';
@@ -12,6 +12,7 @@ import type { MessageRateLimiter } from './rate-limit';
 import { errorFields, hashKey, type Logger } from './logger';
 import { FlowRunner, MENU_FLOW, StaleFlowError, type FlowRegistry } from './flows';
 import { RecordError, newRecord, parseRecord, type ConversationRecord, type ConversationRef } from './record';
+import { RecordCache, type RecordCacheOptions } from './record-cache';
 import { currentChoices, matchChoice, render } from './render';
 import { commands } from './steps/commands';
 import { detectLanguage, offerScriptSwitch } from './steps/language';
@@ -119,6 +120,8 @@ export interface EngineOptions {
    * leaves failures in the store.
    */
   outbox?: (deliverer: Deliverer) => Outbox;
+  /** The records this process saved last, reused by the next load instead of validated again (default: frozen, to catch changes in place). */
+  recordCache?: RecordCacheOptions;
 }
 
 /** Commits lost to a concurrent writer before a turn gives up (another instance, without a shared lock). */
@@ -136,6 +139,7 @@ export class Engine {
   private readonly clock: () => number;
   private readonly turnListeners: TurnListener[] = [];
   private readonly commitListeners: CommitListener[] = [];
+  private readonly records: RecordCache;
   /** Sends what the outbox holds, one row per attempt. */
   readonly deliverer: Deliverer;
   readonly outbox: Outbox;
@@ -144,6 +148,7 @@ export class Engine {
     for (const channel of opts.channels) this.channels.set(channel.name, channel);
     this.runner = new FlowRunner(opts.flows);
     this.clock = opts.clock ?? Date.now;
+    this.records = new RecordCache({ freeze: true, ...opts.recordCache });
     this.deliverer = new Deliverer({ ...opts.delivery, store: opts.store, channels: opts.channels, log: opts.log, clock: this.clock });
     this.outbox = opts.outbox ? opts.outbox(this.deliverer) : new PollingOutbox(this.deliverer, { log: opts.log });
     this.chain = compose([
@@ -220,7 +225,7 @@ export class Engine {
         const started = this.clock();
         const stored = await store.getConversation(key);
         if (!stored) throw new ConversationGoneError();
-        const current = this.load(stored.data, ref, log);
+        const current = this.load(key, stored, ref, log);
         // Saved under whoever holds the conversation now, as a turn of theirs would be.
         const msg: InboundMessage = { ...ref, userId: current.ref.userId, messageId: sourceId, timestamp: started, payload: 'system.write' };
         const turn = new Turn(msg, current, false, started, this.opts.tr, log);
@@ -301,8 +306,8 @@ export class Engine {
       const started = this.clock();
       const stored = await store.getConversation(key);
       const ref = refOf(msg);
-      const turn = new Turn(msg, this.load(stored?.data, ref, log), stored === null, started, this.opts.tr, log);
-      await this.run(turn, () => this.load(stored?.data, ref, log));
+      const turn = new Turn(msg, this.load(key, stored, ref, log), stored === null, started, this.opts.tr, log);
+      await this.run(turn, () => this.load(key, stored, ref, log));
 
       const replies = render(turn.outputs, turn.record.locale, channel.capabilities, this.opts.tr);
       if (turn.erase) return this.erase(msg, channel, turn.record, replies, log);
@@ -334,6 +339,8 @@ export class Engine {
       choices: currentChoices(turn.outputs) ?? turn.record.choices,
       updatedAt: turn.now,
     };
+    // Forgotten first: while the commit is under way, what is stored is not known.
+    this.records.forget(key);
     const result = await this.opts.store.commitTurn({
       conversationKey: key,
       channel: turn.msg.channel,
@@ -345,13 +352,16 @@ export class Engine {
       submissions: turn.submissions,
       now: turn.now,
     });
+    if (result.ok) this.records.remember(key, result.rev, record);
     return { result, record };
   }
 
   /** The stored record, or a fresh one; an unreadable record is replaced, never fatal. */
-  private load(data: unknown, ref: ConversationRef, log: Logger): ConversationRecord {
-    const fresh = newRecord(ref, FALLBACK_LOCALE, this.clock());
-    if (data === undefined) return fresh;
+  private load(key: string, stored: StoredConversation | null, ref: ConversationRef, log: Logger): ConversationRecord {
+    if (stored === null) return newRecord(ref, FALLBACK_LOCALE, this.clock());
+    const data = stored.data;
+    const saved = this.records.get(key, stored.rev, data);
+    if (saved) return saved;
     try {
       // No copy needed: zod builds new objects, and what it passes through (the flow snapshot) comes
       // from the store, which hands out a fresh parse on every read.
@@ -360,6 +370,7 @@ export class Engine {
       if (!(err instanceof RecordError)) throw err;
       log.error({ event: 'record-unreadable', ...errorFields(err) });
       // Keep the person's language if it can still be read; the rest starts over.
+      const fresh = newRecord(ref, FALLBACK_LOCALE, this.clock());
       const locale = (data as { locale?: unknown }).locale;
       return typeof locale === 'string' && this.opts.tr.isSupported(locale) ? { ...fresh, locale } : fresh;
     }
@@ -403,6 +414,7 @@ export class Engine {
     if (this.opts.onErase) await this.opts.onErase(msg.channel, msg.userId);
     await this.opts.dedup?.forget(msg.channel, msg.userId);
     const removed = await this.opts.store.deleteUser(msg.channel, msg.userId);
+    this.records.forget(conversationKey(msg));
     log.info({ event: 'user-erased', conversations: removed });
     try {
       await channel.send(record.ref, replies);

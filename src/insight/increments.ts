@@ -3,6 +3,11 @@ import { MENU_FLOW } from '../conversation/flows';
 import { utcDay } from './buckets';
 import type { InsightIncrement } from './store';
 
+/** Whether any of a turn's facts is counted on its own (not once a day): most turns have none. */
+export function hasCountedFacts(facts: CommittedTurn['facts']): boolean {
+  return facts.some((fact) => fact.type === 'sos' || fact.type === 'flow.left' || fact.flow !== MENU_FLOW);
+}
+
 /**
  * What one saved turn adds to the counts of its organisation and UTC day.
  * A conversation starts with a person's first message (not with a write

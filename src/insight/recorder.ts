@@ -3,7 +3,7 @@ import { errorFields, type Logger } from '../conversation/logger';
 import type { HandoffEvent } from '../handoff/service';
 import type { HandoffStore } from '../handoff/store';
 import { replyBucket, utcDay } from './buckets';
-import { turnIncrements } from './increments';
+import { hasCountedFacts, turnIncrements } from './increments';
 import type { Pseudonymise } from './pseudonym';
 import type { InsightIncrement, InsightStore } from './store';
 
@@ -41,6 +41,8 @@ export class InsightRecorder {
   private writing: Promise<void> = Promise.resolve();
   private readonly timer: NodeJS.Timeout;
   private readonly sent = new Set<string>();
+  /** Per pseudonym, the day, language and countries its once-a-day increments were last buffered for. */
+  private readonly lastSeen = new Map<string, string>();
   private closed = false;
 
   constructor(private readonly opts: RecorderOptions) {
@@ -55,9 +57,17 @@ export class InsightRecorder {
   committed(turn: CommittedTurn): void {
     if (this.closed) return;
     const pseudonym = this.opts.pseudonymise(turn.ref.channel, turn.ref.userId);
+    const counted = turn.isNew || hasCountedFacts(turn.facts);
+    if (turn.unprompted && !counted) return;
+    // Most turns add nothing: the person was counted today in this language and these countries already.
+    const seen = `${utcDay(turn.now)}\u0000${turn.locale}\u0000${turn.country.current ?? ''}\u0000${turn.country.origin ?? ''}`;
+    if (!counted && this.lastSeen.get(pseudonym) === seen) return;
     this.track(async () => {
       const organisationId = await this.opts.organisationFor(turn.country);
       this.push(turnIncrements(turn, organisationId, pseudonym));
+      if (turn.unprompted) return;
+      if (this.lastSeen.size >= SENT_MEMORY) this.lastSeen.clear();
+      this.lastSeen.set(pseudonym, seen);
     });
   }
 
@@ -96,6 +106,7 @@ export class InsightRecorder {
     const pseudonym = this.opts.pseudonymise(channel, userId);
     await this.flush();
     for (const key of this.sent) if (key.endsWith(`\u0000${pseudonym}`)) this.sent.delete(key);
+    this.lastSeen.delete(pseudonym);
     return this.opts.store.forget(pseudonym);
   }
 

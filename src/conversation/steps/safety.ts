@@ -6,6 +6,30 @@ import type { Middleware, Turn } from '../turn';
 
 const UNSPACED = /[\p{Script=Myanmar}\p{Script=Khmer}]/u;
 
+/** The danger words made ready to look for: built once per word list, since every message is checked. */
+interface DangerMatcher {
+  exact: ReadonlySet<string>;
+  /** Words of spaced scripts with a space either side, to be found as whole words. */
+  padded: readonly string[];
+  /** Burmese and Khmer words, written without spaces between words, found anywhere. */
+  unspaced: readonly string[];
+}
+
+const matchers = new WeakMap<readonly string[], DangerMatcher>();
+
+function matcherFor(words: readonly string[]): DangerMatcher {
+  let matcher = matchers.get(words);
+  if (!matcher) {
+    matcher = {
+      exact: new Set(words),
+      padded: words.filter((w) => !UNSPACED.test(w)).map((w) => ` ${w} `),
+      unspaced: words.filter((w) => UNSPACED.test(w)),
+    };
+    matchers.set(words, matcher);
+  }
+  return matcher;
+}
+
 /**
  * Whether a message signals danger: `alarm` when it is nothing but a danger
  * word, `mention` when one stands among other words. Words are data
@@ -18,14 +42,12 @@ export function signalsDanger(turn: Turn): 'alarm' | 'mention' | false {
   if (turn.payload !== undefined) return false;
   const typed = turn.typed;
   if (typed === '') return false;
-  const words = turn.tr.allWords('safety:words', normalise);
-  if (words.includes(typed)) return 'alarm';
+  const { exact, padded, unspaced } = matcherFor(turn.tr.allWords('safety:words', normalise));
+  if (exact.has(typed)) return 'alarm';
   const spaced = ` ${typed} `;
-  // Burmese and Khmer are written without spaces between words.
-  const mentioned = words.some((word) =>
-    UNSPACED.test(word) ? typed.includes(word) : spaced.includes(` ${word} `),
-  );
-  return mentioned ? 'mention' : false;
+  for (const word of padded) if (spaced.includes(word)) return 'mention';
+  for (const word of unspaced) if (typed.includes(word)) return 'mention';
+  return false;
 }
 
 /** After the numbers: the danger topic, the question of where the person is if unknown, and the menu. */
