@@ -110,18 +110,34 @@ export function createMetrics(deps: MetricsDeps): Metrics {
     },
   });
 
+  // Each label set's series looked up once: prom-client hashes the labels on every call otherwise, several times a turn.
+  const turnSeries = series((key) => turns.labels(...key.split('\u0000')));
+  const latencySeries = series((channel) => turnSeconds.labels(channel));
+  const deliverySeries = series((channel) => deliveries.labels(channel));
+  const failureSeries = series((channel) => failures.labels(channel));
+  const givenUpSeries = series((channel) => givenUp.labels(channel));
   return {
     registry,
     turn({ channel, outcome, seconds }) {
-      turns.inc({ channel, outcome });
-      turnSeconds.observe({ channel }, seconds);
+      turnSeries(`${channel}\u0000${outcome}`).inc();
+      latencySeries(channel).observe(seconds);
     },
     delivery(entries, outcome) {
       for (const { channel } of entries) {
-        if (outcome.ok) deliveries.inc({ channel });
-        else failures.inc({ channel });
-        if (outcome.gaveUp) givenUp.inc({ channel });
+        if (outcome.ok) deliverySeries(channel).inc();
+        else failureSeries(channel).inc();
+        if (outcome.gaveUp) givenUpSeries(channel).inc();
       }
     },
+  };
+}
+
+/** A memo of one metric's series by label values (channels and outcomes: a handful). */
+function series<T>(make: (key: string) => T): (key: string) => T {
+  const made = new Map<string, T>();
+  return (key) => {
+    let one = made.get(key);
+    if (one === undefined) made.set(key, (one = make(key)));
+    return one;
   };
 }
