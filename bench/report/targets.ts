@@ -42,7 +42,8 @@ export function checkTargets(result: BenchResult): TargetCheck[] {
   const perTurn = (store: StoreKind, c: ContenderName) => `${fmt(1e6 / tps(store, c))} µs`;
   // What the engine does that its peers do not, every turn: the reason it cannot come near a floor that does nothing else.
   const engineWork =
-    'validates the message and the ~740 B record with zod, runs the middleware chain and the XState flow, renders with i18next, ' +
+    'validates the message with zod (and the ~740 B record when this process did not save it last), runs the middleware chain ' +
+    'and the XState flow, renders with i18next, ' +
     'writes the record, the processed mark and the replies in one transaction, then claims the replies as one run, sends them ' +
     'and marks them delivered, and hands the turn to the insight counts';
 
