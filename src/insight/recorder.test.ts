@@ -192,6 +192,48 @@ describe('InsightRecorder', () => {
     expect(await store.forget(pseudonymiser(Buffer.alloc(32, 7))('telegram', '424242'))).toBe(3);
   });
 
+  it('counts a person again the same day when their language or country changes, and again the next day', async () => {
+    const { recorder, store } = made();
+    const later = (minutes: number, over: Partial<CommittedTurn> = {}) => turn({ now: NOW + minutes * 60_000, ...over });
+    recorder.committed(later(0));
+    recorder.committed(later(1));
+    recorder.committed(later(2, { locale: 'en' }));
+    recorder.committed(later(3, { locale: 'en' }));
+    recorder.committed(later(4, { locale: 'en', country: { current: 'MY', origin: 'BD' } }));
+    recorder.committed(later(24 * 60, { locale: 'en', country: { current: 'MY', origin: 'BD' } }));
+    await recorder.flush();
+    const rows = async (day: string) =>
+      (await store.counts('my-rc', day, day)).map((c) => `${c.metric} ${c.dimension} ${c.count}`).sort();
+    expect(await rows(DAY)).toEqual(['country.current MY 1', 'country.origin BD 1', 'country.origin NP 1', 'language.used en 1', 'language.used ne 1']);
+    expect(await rows('2026-03-15')).toEqual(['country.current MY 1', 'country.origin BD 1', 'language.used en 1']);
+  });
+
+  it('counts facts on every turn, though the person was counted today already', async () => {
+    const { recorder, counts } = made();
+    recorder.committed(turn());
+    recorder.committed(turn({ facts: [{ type: 'flow.started', flow: 'packing' }] }));
+    recorder.committed(turn({ facts: [{ type: 'flow.started', flow: 'packing' }] }));
+    recorder.committed(turn({ unprompted: true, facts: [{ type: 'flow.finished', flow: 'packing' }] }));
+    recorder.committed(turn({ unprompted: true }));
+    await recorder.flush();
+    expect(await counts()).toEqual([
+      ['country.current', 'MY', 1],
+      ['country.origin', 'NP', 1],
+      ['flow.finished', 'packing', 1],
+      ['flow.started', 'packing', 2],
+      ['language.used', 'ne', 1],
+    ]);
+  });
+
+  it('counts a person again the same day after “delete my data”', async () => {
+    const { recorder, counts } = made();
+    recorder.committed(turn());
+    await recorder.forget('telegram', '424242');
+    recorder.committed(turn());
+    await recorder.flush();
+    expect((await counts()).find(([m]) => m === 'language.used')).toEqual(['language.used', 'ne', 2]);
+  });
+
   it('writes what is left on close, and ignores what comes after', async () => {
     const { recorder, counts } = made();
     recorder.committed(turn({ facts: [{ type: 'sos' }] }));
