@@ -235,7 +235,7 @@ export class Engine {
         if (result.ok) {
           log.info({ event: 'write', replies: replies.length });
           this.tellCommitted(turn, key, true, log);
-          await this.outbox.dispatch(result.outbox, record.ref);
+          await this.outbox.dispatch(result.outbox, record.ref, result.leased);
           const now = (await store.repliesTo(ref.channel, sourceId)) ?? [];
           return { status: 'processed', replies, ...deliveryOf(now) };
         }
@@ -319,7 +319,7 @@ export class Engine {
         await this.opts.dedup?.mark(msg.channel, msg.userId, msg.messageId).catch((err: unknown) => {
           log.warn({ event: 'dedup-failed', ...errorFields(err) });
         });
-        await this.outbox.dispatch(result.outbox, record.ref);
+        await this.outbox.dispatch(result.outbox, record.ref, result.leased);
         return { status: 'processed', replies };
       }
       if (result.reason === 'duplicate') return this.duplicate(msg, log);
@@ -351,6 +351,8 @@ export class Engine {
       outbox: replies,
       submissions: turn.submissions,
       now: turn.now,
+      // Leased to this worker in the commit when it will send them itself, straight after: no claim of their own.
+      lease: this.outbox.commitLease(turn.msg.channel),
     });
     if (result.ok) this.records.remember(key, result.rev, record);
     return { result, record };

@@ -5,7 +5,7 @@ import type { Outbox } from '../conversation/delivery/outbox';
 import type { Pace } from '../conversation/delivery/pacer';
 import { errorFields, type Logger } from '../conversation/logger';
 import type { ConversationRef } from '../conversation/record';
-import type { OutboxEntry } from '../store/store';
+import type { OutboxEntry, OutboxLease } from '../store/store';
 
 export interface BullmqOutboxOptions {
   redisUrl: string;
@@ -83,11 +83,21 @@ export class BullmqOutbox implements Outbox {
     }
   }
 
-  async dispatch(entries: readonly OutboxEntry[], ref?: ConversationRef): Promise<void> {
+  commitLease(channel: string): OutboxLease | undefined {
+    // Only the channels sent from the request: a queued reply is claimed by whichever worker takes its job.
+    return this.stopping || !this.inline.has(channel) ? undefined : this.deliverer.runLease(channel);
+  }
+
+  async dispatch(entries: readonly OutboxEntry[], ref?: ConversationRef, leased = false): Promise<void> {
     const first = entries[0];
-    if (!first || this.stopping) return;
+    if (!first) return;
     try {
-      if (this.inline.has(first.channel)) await this.track(this.deliverInline(entries, ref));
+      if (this.stopping || !this.inline.has(first.channel)) {
+        // Stopped since the commit (or not sent from here): the leases go back now, not when they run out.
+        if (leased) await this.deliverer.release(entries);
+        if (this.stopping) return;
+      }
+      if (this.inline.has(first.channel)) await this.track(this.deliverInline(entries, ref, leased));
       else await this.enqueue(first, false);
     } catch (err) {
       // Saved either way: the sweep finds the replies once Redis or the store answers again.
@@ -184,8 +194,9 @@ export class BullmqOutbox implements Outbox {
   }
 
   /** A commit's replies on an inline channel: as one run when possible, else (or for what follows) one by one. */
-  private async deliverInline(entries: readonly OutboxEntry[], ref: ConversationRef | undefined): Promise<void> {
-    const run = ref ? await this.deliverer.deliverRun(entries, ref, () => !this.stopping) : null;
+  private async deliverInline(entries: readonly OutboxEntry[], ref: ConversationRef | undefined, leased: boolean): Promise<void> {
+    if (!ref && leased) await this.deliverer.release(entries);
+    const run = ref ? await this.deliverer.deliverRun(entries, ref, () => !this.stopping, leased) : null;
     if (!run) return this.drainInline(entries[0]!.seq);
     if (run.next) await this.drainInline(run.next.seq);
     else if (run.failure) await this.follow(run.failure);

@@ -70,6 +70,8 @@ export class MemoryStore implements Store {
 
     const rev = current + 1;
     this.conversations.set(c.conversationKey, { data, rev, channel: c.channel, userId: c.userId, updatedAt: c.now });
+    // Leased only as a run claimed right after would be: nothing earlier of the conversation still pending.
+    const lease = c.lease && messages.length > 0 && !this.hasPending(c.conversationKey) ? c.lease : undefined;
     const entries = messages.map((message): OutboxRow => {
       const entry: OutboxRow = {
         seq: this.nextSeq++,
@@ -83,8 +85,8 @@ export class MemoryStore implements Store {
         nextAttemptAt: c.now,
         lastError: null,
         failedAt: null,
-        leaseOwner: null,
-        leaseUntil: null,
+        leaseOwner: lease?.owner ?? null,
+        leaseUntil: lease?.until ?? null,
       };
       this.outbox.set(entry.seq, entry);
       const seqs = this.outboxOf.get(entry.conversationKey);
@@ -98,7 +100,7 @@ export class MemoryStore implements Store {
       this.submissions.set(id, { id, conversationKey, channel, userId, kind, data: text, createdAt });
     }
     this.processed.set(mark, { conversationKey: c.conversationKey, seqs: entries.map((e) => e.seq) });
-    return { ok: true, rev, outbox: entries.map(copy) };
+    return { ok: true, rev, outbox: entries.map(copy), leased: lease !== undefined };
   }
 
   async repliesTo(channel: string, messageId: string): Promise<OutboxEntry[] | null> {
@@ -289,6 +291,14 @@ export class MemoryStore implements Store {
   async close(): Promise<void> {
     // Nothing to release; the data goes with the process. Only ping() tells.
     this.closed = true;
+  }
+
+  /** Whether any reply of the conversation is still pending. */
+  private hasPending(conversationKey: string): boolean {
+    return (this.outboxOf.get(conversationKey) ?? []).some((seq) => {
+      const row = this.outbox.get(seq);
+      return row !== undefined && isPending(row);
+    });
   }
 
   /** No earlier pending row of its conversation: the outbox never sends a reply before one committed before it. */

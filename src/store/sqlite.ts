@@ -311,8 +311,19 @@ export class SqliteStore implements Store {
     for (const { kind, data: text } of submissions) {
       this.sql.insertSubmission.run(c.conversationKey, c.channel, c.userId, kind, text, c.now);
     }
+    // Leased only as a run claimed right after would be: nothing earlier of the conversation still pending.
+    const lease = c.lease && messages.length > 0 && !this.sql.anyPending.get(c.conversationKey) ? c.lease : undefined;
     const outbox = messages.map((message): OutboxEntry => {
-      const { lastInsertRowid } = this.sql.insertOutbox.run(c.conversationKey, c.channel, c.messageId, message, c.now, c.now);
+      const { lastInsertRowid } = this.sql.insertOutbox.run(
+        c.conversationKey,
+        c.channel,
+        c.messageId,
+        message,
+        c.now,
+        c.now,
+        lease?.owner ?? null,
+        lease?.until ?? null,
+      );
       // A fresh parse, not the caller's object: the result must not alias what the caller still holds.
       return {
         seq: Number(lastInsertRowid),
@@ -328,7 +339,7 @@ export class SqliteStore implements Store {
         failedAt: null,
       };
     });
-    return { ok: true, rev: c.expectedRev + 1, outbox };
+    return { ok: true, rev: c.expectedRev + 1, outbox, leased: lease !== undefined };
   }
 
   private eraseUser(channel: string, userId: string): number {
@@ -395,9 +406,11 @@ function prepare(db: Database.Database) {
     getMark: s('SELECT conversation_key FROM processed WHERE channel = ? AND message_id = ?'),
     insertMark: s('INSERT INTO processed (channel, message_id, conversation_key, created_at) VALUES (?, ?, ?, ?)'),
     insertOutbox: s(
-      `INSERT INTO outbox (conversation_key, channel, message_id, message, created_at, next_attempt_at)
-       VALUES (?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO outbox (conversation_key, channel, message_id, message, created_at, next_attempt_at, lease_owner, lease_until)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
+    // Served by outbox_pending_by_conversation.
+    anyPending: s(`SELECT 1 FROM outbox o WHERE o.conversation_key = ? AND ${PENDING} LIMIT 1`),
     // Bounded by the conversation index: the message's replies sit among its conversation's rows.
     repliesTo: s(
       `SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE conversation_key = ? AND channel = ? AND message_id = ? ORDER BY seq`,

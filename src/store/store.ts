@@ -74,6 +74,14 @@ export interface TurnCommit {
    */
   submissions?: { kind: string; data: unknown }[];
   now: number;
+  /**
+   * Lease the new replies to this worker in the same transaction, as
+   * claimOutboxRun would, when no earlier reply of the conversation is
+   * pending: the worker that commits then sends them without a claim of its
+   * own, a statement (a round trip on PostgreSQL) less a turn. Otherwise
+   * nothing is leased, and the result says so.
+   */
+  lease?: OutboxLease;
 }
 
 export interface Submission {
@@ -121,7 +129,13 @@ export interface Delivery {
 }
 
 export type CommitResult =
-  | { ok: true; rev: number; outbox: OutboxEntry[] }
+  | {
+      ok: true;
+      rev: number;
+      outbox: OutboxEntry[];
+      /** The replies are leased to `TurnCommit.lease`'s owner (only ever with a lease asked for, and replies to lease). */
+      leased: boolean;
+    }
   | { ok: false; reason: 'conflict' | 'duplicate' };
 
 export interface Store {

@@ -393,6 +393,43 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
         expect(seqsOf(await store.claimOutboxRun(run, lease('b', T0 + 30_003)))).toEqual(run);
       });
 
+      it("leases a commit's replies to the committing worker when nothing earlier of the conversation is pending", async () => {
+        const first = await commitOk(store, turn({ messageId: 'm1', outbox: [{ n: 1 }, { n: 2 }], lease: lease('a', T0) }));
+        const run = seqsOf(first.outbox);
+        expect(first.leased).toBe(true);
+        // Leased as a claimed run is: offered to no one, claimed by no one, renewed only by its holder.
+        expect(await store.dueOutbox(T0 + 1, ['web'], 10)).toEqual([]);
+        expect(await store.claimOutboxRun(run, lease('b', T0 + 1))).toEqual([]);
+        expect(await store.claimOutbox(run[0]!, lease('b', T0 + 1))).toBeNull();
+        expect(await store.renewOutboxLease(run[0]!, lease('b', T0 + 1))).toBe(false);
+        expect(await store.renewOutboxLease(run[0]!, lease('a', T0 + 1))).toBe(true);
+
+        // Not delivered yet: the next commit's replies wait behind them, and are not leased.
+        const second = await commitOk(store, turn({ messageId: 'm2', expectedRev: 1, outbox: [{ n: 3 }], lease: lease('a', T0 + 2) }));
+        expect(second.leased).toBe(false);
+        expect(await store.claimOutbox(second.outbox[0]!.seq, lease('b', T0 + 2))).toBeNull();
+        await store.markDelivered(run, T0 + 3);
+        expect(seqsOf(await store.dueOutbox(T0 + 3, ['web'], 10))).toEqual(seqsOf(second.outbox));
+
+        // No lease asked for, or no replies: nothing leased.
+        const plain = await commitOk(store, turn({ messageId: 'p1', conversationKey: 'web:p', userId: 'u3', outbox: [{ p: 1 }] }));
+        expect(plain.leased).toBe(false);
+        const quiet = await commitOk(store, turn({ messageId: 'q1', conversationKey: 'web:q', userId: 'u4', outbox: [], lease: lease('a', T0) }));
+        expect(quiet.leased).toBe(false);
+      });
+
+      it("hands a commit's lease on like any other: when it runs out, and when its holder lets go", async () => {
+        const died = await commitOk(store, turn({ messageId: 'm1', outbox: [{ n: 1 }], lease: lease('a', T0) }));
+        const stopped = await commitOk(store, turn({ messageId: 'x1', conversationKey: 'web:x', userId: 'u2', outbox: [{ x: 1 }], lease: lease('a', T0) }));
+        expect([died.leased, stopped.leased]).toEqual([true, true]);
+        const [one, two] = [died.outbox[0]!.seq, stopped.outbox[0]!.seq];
+
+        expect(await store.releaseOutbox('a', { seq: two })).toBe(1);
+        expect(seqsOf(await store.dueOutbox(T0 + 1, ['web'], 10))).toEqual([two]);
+        expect(seqsOf(await store.dueOutbox(T0 + 30_000, ['web'], 10))).toEqual([one, two]);
+        expect(await store.claimOutbox(one, lease('b', T0 + 30_000))).toMatchObject({ seq: one, message: { n: 1 } });
+      });
+
       it('lets exactly one of many racing workers lease a reply', async () => {
         const { outbox } = await commitOk(store, turn({ messageId: 'm1', outbox: [{ n: 1 }] }));
         const claims = await Promise.all(

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import type { OutboxEntry, Store } from '../../store/store';
+import type { OutboxEntry, OutboxLease, Store } from '../../store/store';
 import type { ChannelPort, OutboundMessage } from '../channel';
 import { errorFields, hashKey, type Logger } from '../logger';
 import { parseRef, type ConversationRef } from '../record';
@@ -165,31 +165,53 @@ export class Deliverer {
     return { outcome: 'delivered', entry, next: await this.nextOf(entry) };
   }
 
-  /** The wait for this row's slots, booked on the channel's overall and per-conversation paces. */
+  /**
+   * The lease a commit may take for its replies on `channel` (TurnCommit.lease),
+   * so that deliverRun need not claim them: only where deliverRun would send
+   * them, a channel served here without pacing.
+   */
+  runLease(channel: string): OutboxLease | undefined {
+    if (!this.channels.has(channel) || this.opts.pacing?.[channel]) return undefined;
+    const now = this.clock();
+    return { owner: this.owner, now, until: now + this.leaseMs };
+  }
+
+  /** Hands back leases this worker holds on rows it will not send now; another attempt or worker takes them. */
+  async release(entries: readonly OutboxEntry[]): Promise<void> {
+    for (const entry of entries) await this.opts.store.releaseOutbox(this.owner, { seq: entry.seq });
+  }
+
   /**
    * Delivers the replies one commit wrote, by the worker that committed them:
-   * one claim for all of them, the address from the commit instead of a read
-   * of the record, one mark for those sent. Only on channels without pacing
-   * (a pace is booked reply by reply). Null, changing nothing, when the run
-   * cannot be claimed whole (an earlier reply still waits, or another worker
-   * holds one): the caller then goes reply by reply. `keepGoing` is asked
-   * before each send after the first: a worker stopping sends no more, and
-   * hands the rest back.
+   * one claim for all of them (none when the commit leased them: `leased`),
+   * the address from the commit instead of a read of the record, one mark
+   * for those sent. Only on channels without pacing (a pace is booked reply
+   * by reply). Null, changing nothing but handing back a commit's lease, when
+   * the run cannot be claimed whole (an earlier reply still waits, or
+   * another worker holds one): the caller then goes reply by reply.
+   * `keepGoing` is asked before each send after the first: a worker stopping
+   * sends no more, and hands the rest back.
    */
   async deliverRun(
     entries: readonly OutboxEntry[],
     ref: ConversationRef,
     keepGoing: () => boolean = () => true,
+    leased = false,
   ): Promise<RunResult | null> {
     const first = entries[0];
     const channel = first && this.channels.get(first.channel);
-    if (!first || !channel || this.opts.pacing?.[first.channel]) return null;
+    if (!first || !channel || this.opts.pacing?.[first.channel]) {
+      if (leased) await this.release(entries);
+      return null;
+    }
     const { store } = this.opts;
     const now = this.clock();
-    const claimed = await store.claimOutboxRun(
-      entries.map((e) => e.seq),
-      { owner: this.owner, now, until: now + this.leaseMs },
-    );
+    const claimed = leased
+      ? entries
+      : await store.claimOutboxRun(
+          entries.map((e) => e.seq),
+          { owner: this.owner, now, until: now + this.leaseMs },
+        );
     if (claimed.length === 0) return null;
     const log = this.opts.log.child({ channel: first.channel, conversation: hashKey(first.conversationKey) });
     let sent = 0;
@@ -226,6 +248,7 @@ export class Deliverer {
     for (const entry of entries) this.report(entry, { ok: true }, log);
   }
 
+  /** The wait for this row's slots, booked on the channel's overall and per-conversation paces. */
   private async pace(entry: OutboxEntry, now: number, log: Logger): Promise<{ wait: number; booked: boolean }> {
     const pacing = this.opts.pacing?.[entry.channel];
     if (!pacing) return { wait: 0, booked: true };

@@ -1,5 +1,5 @@
 import { errorFields, type Logger } from '../logger';
-import type { OutboxEntry } from '../../store/store';
+import type { OutboxEntry, OutboxLease } from '../../store/store';
 import type { ConversationRef } from '../record';
 import type { Deliverer } from './deliverer';
 import type { Outbox } from './outbox';
@@ -41,11 +41,20 @@ export class PollingOutbox implements Outbox {
     this.batch = opts.batch ?? DEFAULT_BATCH;
   }
 
-  async dispatch(entries: readonly OutboxEntry[], ref?: ConversationRef): Promise<void> {
+  commitLease(channel: string): OutboxLease | undefined {
+    return this.stopping ? undefined : this.deliverer.runLease(channel);
+  }
+
+  async dispatch(entries: readonly OutboxEntry[], ref?: ConversationRef, leased = false): Promise<void> {
     const first = entries[0];
-    if (!first || this.stopping) return;
+    if (!first) return;
     try {
-      await this.track(this.deliver(entries, ref));
+      if (this.stopping) {
+        // Stopped between the commit and now: the leases go back now, not when they run out.
+        if (leased) await this.deliverer.release(entries);
+        return;
+      }
+      await this.track(this.deliver(entries, ref, leased));
     } catch (err) {
       // The replies are saved; a poll delivers them once the store answers again.
       this.opts.log.error({ event: 'dispatch-failed', ...errorFields(err) });
@@ -86,8 +95,9 @@ export class PollingOutbox implements Outbox {
 
   /** Delivers `seq` and the conversation's following replies, until one must wait. Returns how many went. */
   /** A commit's replies as one run when possible, else (or after it, for what follows) reply by reply. */
-  private async deliver(entries: readonly OutboxEntry[], ref: ConversationRef | undefined): Promise<number> {
-    const run = ref ? await this.deliverer.deliverRun(entries, ref, () => !this.stopping) : null;
+  private async deliver(entries: readonly OutboxEntry[], ref: ConversationRef | undefined, leased: boolean): Promise<number> {
+    if (!ref && leased) await this.deliverer.release(entries);
+    const run = ref ? await this.deliverer.deliverRun(entries, ref, () => !this.stopping, leased) : null;
     if (!run) return this.drain(entries[0]!.seq, false);
     return run.delivered + (run.next ? await this.drain(run.next.seq, false) : 0);
   }

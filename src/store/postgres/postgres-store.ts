@@ -155,24 +155,30 @@ export class PostgresStore implements Store {
           [c.conversationKey, c.channel, c.userId, submissions.map((s) => s.kind), submissions.map((s) => s.data), c.now],
         );
       }
-      const seqs =
+      // Leased only as a run claimed right after would be: nothing earlier of the conversation still pending.
+      // The CTE reads the table as the statement starts, so the rows inserted here do not count.
+      const inserted =
         messages.length === 0
           ? []
           : (
-              await run<{ seq: number }>(
+              await run<{ seq: number; leased: boolean }>(
                 client,
-                `INSERT INTO outbox (conversation_key, channel, message_id, message, created_at, next_attempt_at)
-                 SELECT $1, $2, $3, o.message, $5, $5 FROM unnest($4::text[]) WITH ORDINALITY AS o (message, n) ORDER BY o.n
-                 RETURNING seq`,
-                [c.conversationKey, c.channel, c.messageId, messages, c.now],
+                `WITH head AS (
+                   SELECT $6::text IS NOT NULL AND NOT EXISTS (
+                     SELECT 1 FROM outbox o WHERE o.conversation_key = $1 AND ${PENDING}) AS free)
+                 INSERT INTO outbox (conversation_key, channel, message_id, message, created_at, next_attempt_at, lease_owner, lease_until)
+                 SELECT $1, $2, $3, o.message, $5, $5,
+                   CASE WHEN head.free THEN $6::text END, CASE WHEN head.free THEN $7::bigint END
+                 FROM unnest($4::text[]) WITH ORDINALITY AS o (message, n), head ORDER BY o.n
+                 RETURNING seq, lease_owner IS NOT NULL AS leased`,
+                [c.conversationKey, c.channel, c.messageId, messages, c.now, c.lease?.owner ?? null, c.lease?.until ?? null],
               )
             ).rows
-              .map((r) => r.seq)
               // Rows take their seq in the order they are inserted, which ORDER BY n fixes.
-              .sort((a, b) => a - b);
+              .sort((a, b) => a.seq - b.seq);
       const outbox = messages.map(
         (message, i): OutboxEntry => ({
-          seq: seqs[i]!,
+          seq: inserted[i]!.seq,
           conversationKey: c.conversationKey,
           channel: c.channel,
           messageId: c.messageId,
@@ -186,7 +192,7 @@ export class PostgresStore implements Store {
           failedAt: null,
         }),
       );
-      return { ok: true, rev: c.expectedRev + 1, outbox };
+      return { ok: true, rev: c.expectedRev + 1, outbox, leased: inserted[0]?.leased === true };
     });
   }
 
