@@ -102,6 +102,22 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
         expect((await store.getConversation(KEY))?.rev).toBe(1);
       });
 
+      it('lets one of many conversations committing the same message id at once keep it; the others write nothing', async () => {
+        const results = await Promise.all(
+          Array.from({ length: 10 }, (_, i) =>
+            store.commitTurn(turn({ messageId: 'shared', conversationKey: `web:racer${i}`, record: { racer: i }, outbox: [{ from: i }] })),
+          ),
+        );
+
+        const winners = results.flatMap((r, i) => (r.ok ? [i] : []));
+        expect(winners).toHaveLength(1);
+        expect(results.filter((r) => !r.ok)).toEqual(Array.from({ length: 9 }, () => ({ ok: false, reason: 'duplicate' })));
+        for (let i = 0; i < 10; i++) {
+          expect(await store.getConversation(`web:racer${i}`)).toEqual(i === winners[0] ? { data: { racer: i }, rev: 1 } : null);
+        }
+        expect((await store.repliesTo(CHANNEL, 'shared'))?.map((e) => e.message)).toEqual([{ from: winners[0] }]);
+      });
+
       it('lets exactly one of many racing commits on the same rev win', async () => {
         const race = (expectedRev: number, round: string) =>
           Promise.all(

@@ -115,6 +115,25 @@ describeWithPostgres('PostgresStore and PostgresHandoffStore on a real database'
       expect((await store.commitTurn(turn('m2', { outbox: ['fine'] }))).ok).toBe(true);
     });
 
+    it('undoes a turn whose message id another conversation marked while it ran, and calls it a duplicate', async () => {
+      const { store } = await instance();
+      await store.commitTurn(turn('m0', { conversationKey: 'web:other', userId: 'u2' }));
+      // Another conversation's turn with the same message id, under way: its mark is written, not committed.
+      const racer = await connect();
+      await racer.query('BEGIN');
+      await racer.query(`INSERT INTO processed (channel, message_id, conversation_key, created_at) VALUES ('web', 'm1', 'web:other', 1)`);
+
+      // Past the duplicate check (the racer's mark is not committed), the record written, then it waits on the mark.
+      const committing = store.commitTurn(turn('m1', { outbox: ['reply'], submissions: [{ kind: 'rfl', data: {} }] }));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await racer.query('COMMIT');
+
+      expect(await committing).toEqual({ ok: false, reason: 'duplicate' });
+      expect(await store.getConversation('web:c1')).toBeNull();
+      expect(await temp.sql(`SELECT conversation_key FROM outbox`)).toEqual([]);
+      expect(await temp.sql('SELECT * FROM submissions')).toEqual([]);
+    });
+
     it('erases a person all or nothing', async () => {
       const { store } = await instance();
       await store.commitTurn(turn('m1', { outbox: ['reply'], submissions: [{ kind: 'rfl', data: {} }] }));

@@ -339,4 +339,62 @@ export const MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX alert_recipients_by_user ON alert_recipients (channel, user_id);
     `,
   },
+  {
+    version: 6,
+    name: 'a turn committed in one statement',
+    sql: `
+      -- What commitTurn did in six round trips (begin, duplicate check, record, mark, replies, commit),
+      -- in one: a statement outside a transaction block is atomic, and an exception undoes all of it.
+      -- Outcomes: 'duplicate' and 'conflict' (nothing written), else one row per reply (or one without a
+      -- seq when there are none). SQLSTATE VVDUP: the mark lost a race with the same message id in another
+      -- conversation after the record was written; the exception undoes the write.
+      CREATE FUNCTION vv_commit_turn(
+        p_key TEXT, p_channel TEXT, p_user TEXT, p_expected_rev INTEGER, p_data TEXT, p_message_id TEXT,
+        p_now BIGINT, p_messages TEXT[], p_kinds TEXT[], p_submissions TEXT[], p_lease_owner TEXT, p_lease_until BIGINT)
+      RETURNS TABLE (r_outcome TEXT, r_seq BIGINT, r_leased BOOLEAN)
+      LANGUAGE plpgsql AS $fn$
+      DECLARE
+        v_free BOOLEAN;
+      BEGIN
+        -- First, so a redelivered message hears "duplicate" even when the rev it read is stale.
+        IF EXISTS (SELECT 1 FROM processed p WHERE p.channel = p_channel AND p.message_id = p_message_id) THEN
+          RETURN QUERY SELECT 'duplicate'::TEXT, NULL::BIGINT, false;
+          RETURN;
+        END IF;
+        -- A racing commit on the same row waits for this one's lock, then finds the rev moved and writes nothing.
+        IF p_expected_rev = 0 THEN
+          INSERT INTO conversations (key, channel, user_id, data, rev, updated_at)
+          VALUES (p_key, p_channel, p_user, p_data, 1, p_now) ON CONFLICT (key) DO NOTHING;
+        ELSE
+          UPDATE conversations SET channel = p_channel, user_id = p_user, data = p_data, rev = rev + 1, updated_at = p_now
+          WHERE key = p_key AND rev = p_expected_rev;
+        END IF;
+        IF NOT FOUND THEN
+          RETURN QUERY SELECT 'conflict'::TEXT, NULL::BIGINT, false;
+          RETURN;
+        END IF;
+        INSERT INTO processed (channel, message_id, conversation_key, created_at)
+        VALUES (p_channel, p_message_id, p_key, p_now) ON CONFLICT (channel, message_id) DO NOTHING;
+        IF NOT FOUND THEN
+          RAISE EXCEPTION 'message % was processed in another conversation', p_message_id USING ERRCODE = 'VVDUP';
+        END IF;
+        INSERT INTO submissions (conversation_key, channel, user_id, kind, data, created_at)
+        SELECT p_key, p_channel, p_user, s.kind, s.data, p_now
+        FROM unnest(p_kinds, p_submissions) WITH ORDINALITY AS s (kind, data, n) ORDER BY s.n;
+        -- Leased only as a run claimed right after would be: nothing earlier of the conversation still pending.
+        v_free := p_lease_owner IS NOT NULL AND NOT EXISTS (
+          SELECT 1 FROM outbox o WHERE o.conversation_key = p_key AND o.delivered_at IS NULL AND o.failed_at IS NULL);
+        RETURN QUERY
+          WITH inserted AS (
+            INSERT INTO outbox (conversation_key, channel, message_id, message, created_at, next_attempt_at, lease_owner, lease_until)
+            SELECT p_key, p_channel, p_message_id, m.message, p_now, p_now,
+              CASE WHEN v_free THEN p_lease_owner END, CASE WHEN v_free THEN p_lease_until END
+            FROM unnest(p_messages) WITH ORDINALITY AS m (message, n) ORDER BY m.n
+            RETURNING outbox.seq, outbox.lease_owner IS NOT NULL AS leased)
+          SELECT 'ok'::TEXT, i.seq, i.leased FROM inserted i
+          UNION ALL SELECT 'ok'::TEXT, NULL::BIGINT, false WHERE cardinality(p_messages) = 0;
+      END
+      $fn$;
+    `,
+  },
 ];

@@ -14,7 +14,7 @@ import {
   type SubmissionFilter,
   type TurnCommit,
 } from '../store';
-import { Rollback, inTransaction, run, type PostgresDatabase } from './pool';
+import { Rollback, inTransaction, run, sqlState, type PostgresDatabase } from './pool';
 
 interface OutboxRow {
   seq: number;
@@ -113,87 +113,55 @@ export class PostgresStore implements Store {
   }
 
   async commitTurn(c: TurnCommit): Promise<CommitResult> {
-    // Serialised before the transaction, so a value JSON cannot hold fails the turn before anything is written.
+    // Serialised before the statement, so a value JSON cannot hold fails the turn before anything is written.
     const { record, outbox: messages, submissions } = serialiseTurn(c);
-    return inTransaction(this.db.pool, async (client) => {
-      // First, so a redelivered message hears "duplicate" even when the rev it read is stale.
-      const seen = await run(client, 'SELECT 1 FROM processed WHERE channel = $1 AND message_id = $2', [
-        c.channel,
-        c.messageId,
-      ]);
-      if (seen.rowCount) return DUPLICATE;
-      // A racing commit on the same row waits for this one's lock, then finds the rev moved and writes nothing.
-      const written =
-        c.expectedRev === 0
-          ? await run(
-              client,
-              `INSERT INTO conversations (key, channel, user_id, data, rev, updated_at) VALUES ($1, $2, $3, $4, 1, $5)
-               ON CONFLICT (key) DO NOTHING`,
-              [c.conversationKey, c.channel, c.userId, record, c.now],
-            )
-          : await run(
-              client,
-              `UPDATE conversations SET channel = $2, user_id = $3, data = $4, rev = rev + 1, updated_at = $5
-               WHERE key = $1 AND rev = $6`,
-              [c.conversationKey, c.channel, c.userId, record, c.now, c.expectedRev],
-            );
-      if (!written.rowCount) throw new Rollback(CONFLICT);
-      // The same message id racing in another conversation: the unique key lets one through.
-      const marked = await run(
-        client,
-        `INSERT INTO processed (channel, message_id, conversation_key, created_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (channel, message_id) DO NOTHING`,
-        [c.channel, c.messageId, c.conversationKey, c.now],
-      );
-      if (!marked.rowCount) throw new Rollback(DUPLICATE);
-      if (submissions.length > 0) {
-        await run(
-          client,
-          `INSERT INTO submissions (conversation_key, channel, user_id, kind, data, created_at)
-           SELECT $1, $2, $3, s.kind, s.data, $6
-           FROM unnest($4::text[], $5::text[]) WITH ORDINALITY AS s (kind, data, n) ORDER BY s.n`,
-          [c.conversationKey, c.channel, c.userId, submissions.map((s) => s.kind), submissions.map((s) => s.data), c.now],
-        );
-      }
-      // Leased only as a run claimed right after would be: nothing earlier of the conversation still pending.
-      // The CTE reads the table as the statement starts, so the rows inserted here do not count.
-      const inserted =
-        messages.length === 0
-          ? []
-          : (
-              await run<{ seq: number; leased: boolean }>(
-                client,
-                `WITH head AS (
-                   SELECT $6::text IS NOT NULL AND NOT EXISTS (
-                     SELECT 1 FROM outbox o WHERE o.conversation_key = $1 AND ${PENDING}) AS free)
-                 INSERT INTO outbox (conversation_key, channel, message_id, message, created_at, next_attempt_at, lease_owner, lease_until)
-                 SELECT $1, $2, $3, o.message, $5, $5,
-                   CASE WHEN head.free THEN $6::text END, CASE WHEN head.free THEN $7::bigint END
-                 FROM unnest($4::text[]) WITH ORDINALITY AS o (message, n), head ORDER BY o.n
-                 RETURNING seq, lease_owner IS NOT NULL AS leased`,
-                [c.conversationKey, c.channel, c.messageId, messages, c.now, c.lease?.owner ?? null, c.lease?.until ?? null],
-              )
-            ).rows
-              // Rows take their seq in the order they are inserted, which ORDER BY n fixes.
-              .sort((a, b) => a.seq - b.seq);
-      const outbox = messages.map(
-        (message, i): OutboxEntry => ({
-          seq: inserted[i]!.seq,
-          conversationKey: c.conversationKey,
-          channel: c.channel,
-          messageId: c.messageId,
-          // A fresh parse, not the caller's object: the result must not alias what the caller still holds.
-          message: JSON.parse(message) as unknown,
-          createdAt: c.now,
-          deliveredAt: null,
-          attempts: 0,
-          nextAttemptAt: c.now,
-          lastError: null,
-          failedAt: null,
-        }),
-      );
-      return { ok: true, rev: c.expectedRev + 1, outbox, leased: inserted[0]?.leased === true };
-    });
+    let rows: { r_outcome: string; r_seq: number | null; r_leased: boolean }[];
+    try {
+      // One round trip (migration 6): the statement is its own transaction.
+      ({ rows } = await run<{ r_outcome: string; r_seq: number | null; r_leased: boolean }>(
+        this.db.pool,
+        'SELECT r_outcome, r_seq, r_leased FROM vv_commit_turn($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)',
+        [
+          c.conversationKey,
+          c.channel,
+          c.userId,
+          c.expectedRev,
+          record,
+          c.messageId,
+          c.now,
+          messages,
+          submissions.map((s) => s.kind),
+          submissions.map((s) => s.data),
+          c.lease?.owner ?? null,
+          c.lease?.until ?? null,
+        ],
+      ));
+    } catch (err) {
+      // The same message id won in another conversation, racing this one: nothing of this turn was kept.
+      if (sqlState(err) === 'VVDUP') return DUPLICATE;
+      throw err;
+    }
+    const outcome = rows[0]?.r_outcome;
+    if (outcome === 'duplicate') return DUPLICATE;
+    if (outcome !== 'ok') return CONFLICT;
+    const inserted = rows.filter((r): r is typeof r & { r_seq: number } => r.r_seq !== null).sort((a, b) => a.r_seq - b.r_seq);
+    const outbox = messages.map(
+      (message, i): OutboxEntry => ({
+        seq: inserted[i]!.r_seq,
+        conversationKey: c.conversationKey,
+        channel: c.channel,
+        messageId: c.messageId,
+        // A fresh parse, not the caller's object: the result must not alias what the caller still holds.
+        message: JSON.parse(message) as unknown,
+        createdAt: c.now,
+        deliveredAt: null,
+        attempts: 0,
+        nextAttemptAt: c.now,
+        lastError: null,
+        failedAt: null,
+      }),
+    );
+    return { ok: true, rev: c.expectedRev + 1, outbox, leased: inserted[0]?.r_leased === true };
   }
 
   async repliesTo(channel: string, messageId: string): Promise<OutboxEntry[] | null> {
