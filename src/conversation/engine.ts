@@ -300,11 +300,13 @@ export class Engine {
   private async turn(msg: InboundMessage, key: string, channel: ChannelPort): Promise<TurnResult> {
     const { store } = this.opts;
     const log = this.opts.log.child({ channel: msg.channel, conversation: hashKey(key) });
-    if (await store.isProcessed(msg.channel, msg.messageId)) return this.duplicate(msg, log);
+    const first = await store.turnState(key, msg.channel, msg.messageId);
+    if (first.processed) return this.duplicate(msg, log);
 
     for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt++) {
       const started = this.clock();
-      const stored = await store.getConversation(key);
+      // Read again only after a conflict: another writer moved the conversation on.
+      const stored = attempt === 1 ? first.conversation : await store.getConversation(key);
       const ref = refOf(msg);
       const turn = new Turn(msg, this.load(key, stored, ref, log), stored === null, started, this.opts.tr, log);
       await this.run(turn, () => this.load(key, stored, ref, log));

@@ -12,6 +12,7 @@ import {
   type Submission,
   type SubmissionFilter,
   type TurnCommit,
+  type TurnState,
 } from './store';
 
 interface Conversation {
@@ -59,6 +60,11 @@ export class MemoryStore implements Store {
 
   async isProcessed(channel: string, messageId: string): Promise<boolean> {
     return this.processed.has(markKey(channel, messageId));
+  }
+
+  async turnState(conversationKey: string, channel: string, messageId: string): Promise<TurnState> {
+    if (await this.isProcessed(channel, messageId)) return { processed: true, conversation: null };
+    return { processed: false, conversation: await this.getConversation(conversationKey) };
   }
 
   async commitTurn(c: TurnCommit): Promise<CommitResult> {

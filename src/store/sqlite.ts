@@ -19,6 +19,7 @@ import {
   type Submission,
   type SubmissionFilter,
   type TurnCommit,
+  type TurnState,
 } from './store';
 
 export interface SqliteStoreOptions {
@@ -134,6 +135,12 @@ export class SqliteStore implements Store {
 
   async isProcessed(channel: string, messageId: string): Promise<boolean> {
     return this.sql.getMark.get(channel, messageId) !== undefined;
+  }
+
+  async turnState(conversationKey: string, channel: string, messageId: string): Promise<TurnState> {
+    // Two reads of one synchronous connection: nothing can come between them.
+    if (await this.isProcessed(channel, messageId)) return { processed: true, conversation: null };
+    return { processed: false, conversation: await this.getConversation(conversationKey) };
   }
 
   async commitTurn(c: TurnCommit): Promise<CommitResult> {

@@ -138,9 +138,18 @@ export type CommitResult =
     }
   | { ok: false; reason: 'conflict' | 'duplicate' };
 
+/** What a turn reads before it runs: whether its message was handled, and the conversation as stored. */
+export interface TurnState {
+  processed: boolean;
+  /** Null when nothing is stored, and whenever `processed` (the turn is not run then). */
+  conversation: StoredConversation | null;
+}
+
 export interface Store {
   getConversation(conversationKey: string): Promise<StoredConversation | null>;
   isProcessed(channel: string, messageId: string): Promise<boolean>;
+  /** isProcessed and getConversation in one read (one round trip on PostgreSQL), as every turn starts. */
+  turnState(conversationKey: string, channel: string, messageId: string): Promise<TurnState>;
   /**
    * Writes the record, the processed mark, the outbox rows and the submissions atomically.
    * Fails with `conflict` when the rev moved, `duplicate` when the message id

@@ -90,6 +90,16 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
         expect((await store.outboxSince(KEY, 0, 10)).map((e) => e.message)).toEqual([{ text: 'one' }]);
       });
 
+      it('reads what a turn starts from in one go: whether its message was handled, else the conversation', async () => {
+        expect(await store.turnState(KEY, CHANNEL, 'm1')).toEqual({ processed: false, conversation: null });
+        await commitOk(store, turn({ messageId: 'm1', record: { v: 1 } }));
+
+        expect(await store.turnState(KEY, CHANNEL, 'm1')).toEqual({ processed: true, conversation: null });
+        expect(await store.turnState(KEY, CHANNEL, 'm2')).toEqual({ processed: false, conversation: { data: { v: 1 }, rev: 1 } });
+        expect(await store.turnState('web:none', CHANNEL, 'm2')).toEqual({ processed: false, conversation: null });
+        expect(await store.turnState(KEY, 'telegram', 'm1')).toEqual({ processed: false, conversation: { data: { v: 1 }, rev: 1 } });
+      });
+
       it('refuses rev 0 for an existing conversation, and any other rev for a missing or newer one', async () => {
         await commitOk(store, turn({ messageId: 'm1' }));
 

@@ -13,6 +13,7 @@ import {
   type Submission,
   type SubmissionFilter,
   type TurnCommit,
+  type TurnState,
 } from '../store';
 import { Rollback, inTransaction, run, sqlState, type PostgresDatabase } from './pool';
 
@@ -110,6 +111,22 @@ export class PostgresStore implements Store {
       messageId,
     ]);
     return rowCount !== null && rowCount > 0;
+  }
+
+  async turnState(conversationKey: string, channel: string, messageId: string): Promise<TurnState> {
+    // One round trip: the mark's existence, with the record when there is no mark (one row either way).
+    const { rows } = await run<{ processed: boolean; data: string | null; rev: number | null }>(
+      this.db.pool,
+      `SELECT m.processed, c.data, c.rev
+       FROM (SELECT EXISTS (SELECT 1 FROM processed WHERE channel = $2 AND message_id = $3) AS processed) m
+       LEFT JOIN conversations c ON NOT m.processed AND c.key = $1`,
+      [conversationKey, channel, messageId],
+    );
+    const row = rows[0];
+    if (!row || row.processed) return { processed: row?.processed === true, conversation: null };
+    if (row.data === null || row.rev === null) return { processed: false, conversation: null };
+    const data = fromJson(row.data, { table: 'conversations', column: 'data', row: conversationRow(conversationKey) });
+    return { processed: false, conversation: { data, rev: row.rev } };
   }
 
   async commitTurn(c: TurnCommit): Promise<CommitResult> {
