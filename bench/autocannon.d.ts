@@ -43,7 +43,11 @@ declare module 'autocannon' {
     duration: number;
     '2xx': number;
   }
+  /** The running benchmark: its result, and an event per response (the client is one connection). */
+  interface Instance extends Promise<Result> {
+    on(event: 'response', listener: (client: object, statusCode: number, resBytes: number, responseTime: number) => void): this;
   }
-  function autocannon(options: autocannon.Options): Promise<autocannon.Result>;
+  }
+  function autocannon(options: autocannon.Options): autocannon.Instance;
   export = autocannon;
 }

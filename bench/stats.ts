@@ -31,3 +31,10 @@ export function fmt(value: number, digits = 3): string {
 export function fmtSpread(s: Spread, digits = 3): string {
   return `${fmt(s.min, digits)} / ${fmt(s.median, digits)} / ${fmt(s.max, digits)}`;
 }
+
+/** The value below which a share `q` (0.5, 0.99) of the values lie (nearest rank); NaN for none. */
+export function percentile(values: readonly number[], q: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
