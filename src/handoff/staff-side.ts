@@ -165,6 +165,8 @@ export class StaffSide {
    * try, or a retry by the outbox): the reply's line follows it.
    */
   async deliveryReported(entries: readonly { messageId: string }[], outcome: { ok: boolean; error?: string }): Promise<void> {
+    // Every reply is reported here; almost none is a caseworker's.
+    if (!entries.some((e) => REPLY_SOURCE.test(e.messageId))) return;
     const ids = [...new Set(entries.map((e) => e.messageId))].filter((id) => REPLY_SOURCE.test(id));
     for (const id of ids) if (this.sending.has(id)) this.sending.set(id, outcome);
     const sources = ids.filter((id) => !this.sending.has(id));
