@@ -44,7 +44,7 @@ export function checkTargets(result: BenchResult): TargetCheck[] {
   const engineWork =
     'validates the message with zod (and the ~740 B record when this process did not save it last), runs the middleware chain ' +
     'and the XState flow, renders with i18next, ' +
-    'writes the record, the processed mark and the replies in one transaction, then claims the replies as one run, sends them ' +
+    'writes the record, the processed mark and the replies (leased to itself for sending) in one transaction, sends them ' +
     'and marks them delivered, and hands the turn to the insight counts';
 
   checks.push(
