@@ -45,7 +45,7 @@ declare module 'autocannon' {
   }
   /** The running benchmark: its result, and an event per response (the client is one connection). */
   interface Instance extends Promise<Result> {
-    on(event: 'response', listener: (client: object, statusCode: number, resBytes: number, responseTime: number) => void): this;
+    on(event: 'response', listener: (client: object, statusCode: number, resBytes: number, responseTime: number) => void): void;
   }
   }
   function autocannon(options: autocannon.Options): autocannon.Instance;
