@@ -3,7 +3,7 @@
  * out as fresh objects, and page sizes are real counts.
  */
 import { hashKey } from '../util/hash-key';
-import type { TurnCommit } from './store';
+import type { OutboxEntry, TurnCommit } from './store';
 
 /** Where a stored JSON value lives, so a bad row can be found without logging personal ids. */
 export interface JsonSource {
@@ -73,4 +73,25 @@ export function conversationRow(conversationKey: string): string {
 /** Page sizes are counts; a negative one would mean "everything" to SQLite and "all but the last" to slice(). */
 export function checkLimit(limit: number): void {
   if (!Number.isInteger(limit) || limit < 0) throw new RangeError(`limit must be a non-negative integer, got ${limit}`);
+}
+
+/**
+ * A reply as its commit wrote it (`message` serialised, `seq` given by the
+ * store): not tried yet, due at once. The message is parsed afresh, not the
+ * caller's object, so the result never aliases what the caller still holds.
+ */
+export function committedReply(c: TurnCommit, seq: number, message: string): OutboxEntry {
+  return {
+    seq,
+    conversationKey: c.conversationKey,
+    channel: c.channel,
+    messageId: c.messageId,
+    message: JSON.parse(message) as unknown,
+    createdAt: c.now,
+    deliveredAt: null,
+    attempts: 0,
+    nextAttemptAt: c.now,
+    lastError: null,
+    failedAt: null,
+  };
 }

@@ -1,4 +1,4 @@
-import { checkLimit, serialiseTurn, toJson } from './guards';
+import { checkLimit, committedReply, serialiseTurn, toJson } from './guards';
 import {
   DELIVERY_RANK,
   type CommitResult,
@@ -80,17 +80,7 @@ export class MemoryStore implements Store {
     const lease = c.lease && messages.length > 0 && !this.hasPending(c.conversationKey) ? c.lease : undefined;
     const entries = messages.map((message): OutboxRow => {
       const entry: OutboxRow = {
-        seq: this.nextSeq++,
-        conversationKey: c.conversationKey,
-        channel: c.channel,
-        messageId: c.messageId,
-        message: JSON.parse(message) as unknown,
-        createdAt: c.now,
-        deliveredAt: null,
-        attempts: 0,
-        nextAttemptAt: c.now,
-        lastError: null,
-        failedAt: null,
+        ...committedReply(c, this.nextSeq++, message),
         leaseOwner: lease?.owner ?? null,
         leaseUntil: lease?.until ?? null,
       };

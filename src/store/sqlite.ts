@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
-import { checkLimit, conversationRow, fromJson, serialiseTurn, toJson, type SerialisedTurn } from './guards';
+import { checkLimit, committedReply, conversationRow, fromJson, serialiseTurn, toJson, type SerialisedTurn } from './guards';
 import { migrate } from './sqlite-schema';
 import { WriteBatch } from './sqlite-write-batch';
 import {
@@ -331,20 +331,7 @@ export class SqliteStore implements Store {
         lease?.owner ?? null,
         lease?.until ?? null,
       );
-      // A fresh parse, not the caller's object: the result must not alias what the caller still holds.
-      return {
-        seq: Number(lastInsertRowid),
-        conversationKey: c.conversationKey,
-        channel: c.channel,
-        messageId: c.messageId,
-        message: JSON.parse(message) as unknown,
-        createdAt: c.now,
-        deliveredAt: null,
-        attempts: 0,
-        nextAttemptAt: c.now,
-        lastError: null,
-        failedAt: null,
-      };
+      return committedReply(c, Number(lastInsertRowid), message);
     });
     return { ok: true, rev: c.expectedRev + 1, outbox, leased: lease !== undefined };
   }

@@ -1,4 +1,4 @@
-import { checkLimit, conversationRow, fromJson, serialiseTurn, toJson } from '../guards';
+import { checkLimit, committedReply, conversationRow, fromJson, serialiseTurn, toJson } from '../guards';
 import {
   DELIVERY_RANK,
   type CommitResult,
@@ -162,22 +162,7 @@ export class PostgresStore implements Store {
     if (outcome === 'duplicate') return DUPLICATE;
     if (outcome !== 'ok') return CONFLICT;
     const inserted = rows.filter((r): r is typeof r & { r_seq: number } => r.r_seq !== null).sort((a, b) => a.r_seq - b.r_seq);
-    const outbox = messages.map(
-      (message, i): OutboxEntry => ({
-        seq: inserted[i]!.r_seq,
-        conversationKey: c.conversationKey,
-        channel: c.channel,
-        messageId: c.messageId,
-        // A fresh parse, not the caller's object: the result must not alias what the caller still holds.
-        message: JSON.parse(message) as unknown,
-        createdAt: c.now,
-        deliveredAt: null,
-        attempts: 0,
-        nextAttemptAt: c.now,
-        lastError: null,
-        failedAt: null,
-      }),
-    );
+    const outbox = messages.map((message, i) => committedReply(c, inserted[i]!.r_seq, message));
     return { ok: true, rev: c.expectedRev + 1, outbox, leased: inserted[0]?.r_leased === true };
   }
 
