@@ -173,7 +173,8 @@ describeWithChromium('alerts sent from the console reach subscribers on their ch
       const context = await chromium.phoneContext();
       try {
         const page = await openAlerts(context);
-        expect(await page.locator('#alerts-none').isVisible()).toBe(true);
+        // Shown once the list of past alerts has loaded, which may be after the title.
+        await page.locator('#alerts-none').waitFor({ state: 'visible' });
 
         // The preview: two people, one per channel and language; the Hindi speaker is not reached and is counted apart.
         await compose(page, 'nep', 'Nepal (NP)', FLOODS);
