@@ -1,7 +1,7 @@
 import type { WhatsAppCloudChannel } from '../../src/channels/whatsapp-cloud/channel';
 import type { AlertView } from '../../src/alerts/sender';
 import { FakeGraphApi } from '../channels/whatsapp-cloud/fake-graph-api';
-import { SETTINGS } from '../channels/whatsapp-cloud/harness';
+import { SETTINGS, cloudEnv } from '../channels/whatsapp-cloud/harness';
 import { english } from '../support';
 import { startApp, tempDatabase, type RunningApp, type TempDatabase } from '../support/server';
 import { addUser, loggedIn } from '../handoff/console-support';
@@ -22,13 +22,7 @@ beforeEach(async () => {
   db = tempDatabase();
   clock = Date.now();
   server = await startApp(db.path, {
-    env: {
-      WHATSAPP_CLOUD_TOKEN: SETTINGS.token,
-      WHATSAPP_CLOUD_PHONE_NUMBER_ID: SETTINGS.phoneNumberId,
-      WHATSAPP_CLOUD_APP_SECRET: SETTINGS.appSecret,
-      WHATSAPP_CLOUD_VERIFY_TOKEN: SETTINGS.verifyToken,
-      WHATSAPP_CLOUD_API_ROOT: graph.url,
-    },
+    env: cloudEnv(graph),
     app: { clock: () => clock, outboxPollMs: 100 },
   });
 });

@@ -5,7 +5,7 @@ import type { Case, Category, StaffUser } from '../../src/handoff/types';
 import { FakeConnector } from '../channels/teams/connector';
 import { FakeBotApi, telegramWebhookEnv } from '../channels/telegram/fake-bot-api';
 import { FakeGraphApi, GRAPH_ERRORS } from '../channels/whatsapp-cloud/fake-graph-api';
-import { SETTINGS } from '../channels/whatsapp-cloud/harness';
+import { SETTINGS, cloudEnv } from '../channels/whatsapp-cloud/harness';
 import { english } from '../support';
 import { startApp, tempDatabase, type RunningApp, type TempDatabase } from '../support/server';
 import { ConsoleClient, PASSWORD } from './console-support';
@@ -36,11 +36,7 @@ beforeEach(async () => {
     env: {
       ...telegramWebhookEnv(telegram, TELEGRAM_TOKEN, TELEGRAM_SECRET),
       TEAMS_ENABLED: 'true',
-      WHATSAPP_CLOUD_TOKEN: SETTINGS.token,
-      WHATSAPP_CLOUD_PHONE_NUMBER_ID: SETTINGS.phoneNumberId,
-      WHATSAPP_CLOUD_APP_SECRET: SETTINGS.appSecret,
-      WHATSAPP_CLOUD_VERIFY_TOKEN: SETTINGS.verifyToken,
-      WHATSAPP_CLOUD_API_ROOT: graph.url,
+      ...cloudEnv(graph),
     },
     app: { clock: () => clock, outboxPollMs: 100 },
   });

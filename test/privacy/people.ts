@@ -3,28 +3,14 @@ import type { App } from '../../src/app';
 import type { WhatsAppCloudChannel } from '../../src/channels/whatsapp-cloud/channel';
 import { createStaffUser } from '../../src/handoff/staff';
 import type { StaffUser } from '../../src/handoff/types';
-import type { FakeGraphApi } from '../channels/whatsapp-cloud/fake-graph-api';
 import { buttonReply, payload, postWebhook, text, type MessageContent } from '../channels/whatsapp-cloud/payloads';
 import { PASSWORD, loggedIn, type ConsoleClient } from '../handoff/console-support';
 import type { RunningApp } from '../support/server';
+import { SETTINGS as CLOUD } from '../channels/whatsapp-cloud/harness';
 
-/** The WhatsApp Cloud settings the privacy tests run the app with, against a fake Graph API. */
-export const CLOUD = {
-  phoneNumberId: '106540352242922',
-  appSecret: '5f2b7c0e9d1a4b3c8e6f7a2d1c0b9e8f',
-  verifyToken: 'verify-me_42',
-  token: 'EAAGm0PX4ZCpsBAFakeAccessTokenForTests0123456789',
-};
-
-export function cloudEnv(graph: FakeGraphApi): Record<string, string> {
-  return {
-    WHATSAPP_CLOUD_TOKEN: CLOUD.token,
-    WHATSAPP_CLOUD_PHONE_NUMBER_ID: CLOUD.phoneNumberId,
-    WHATSAPP_CLOUD_APP_SECRET: CLOUD.appSecret,
-    WHATSAPP_CLOUD_VERIFY_TOKEN: CLOUD.verifyToken,
-    WHATSAPP_CLOUD_API_ROOT: graph.url,
-  };
-}
+/** The WhatsApp Cloud settings the privacy tests run the app with (the channel tests' own), against a fake Graph API. */
+export { CLOUD };
+export { cloudEnv } from '../channels/whatsapp-cloud/harness';
 
 /** A phone number no other test run uses: Nepal's code, then random digits. */
 export function randomWaId(): string {

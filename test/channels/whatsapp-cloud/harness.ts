@@ -11,6 +11,17 @@ export const SETTINGS = {
   verifyToken: 'verify-me_42',
 };
 
+/** The settings that turn the WhatsApp Cloud channel on, talking to `graph`. */
+export function cloudEnv(graph: FakeGraphApi): Record<string, string> {
+  return {
+    WHATSAPP_CLOUD_TOKEN: SETTINGS.token,
+    WHATSAPP_CLOUD_PHONE_NUMBER_ID: SETTINGS.phoneNumberId,
+    WHATSAPP_CLOUD_APP_SECRET: SETTINGS.appSecret,
+    WHATSAPP_CLOUD_VERIFY_TOKEN: SETTINGS.verifyToken,
+    WHATSAPP_CLOUD_API_ROOT: graph.url,
+  };
+}
+
 /** The real app with the WhatsApp Cloud channel on, talking to a fake Graph API, on a clock the test moves. */
 export interface CloudHarness {
   server: RunningApp;
@@ -35,14 +46,7 @@ export async function startCloud(options: { log?: { level: string; destination: 
   await graph.start();
   let clock = Date.now();
   const server = await startApp(db.path, {
-    env: {
-      WHATSAPP_CLOUD_TOKEN: SETTINGS.token,
-      WHATSAPP_CLOUD_PHONE_NUMBER_ID: SETTINGS.phoneNumberId,
-      WHATSAPP_CLOUD_APP_SECRET: SETTINGS.appSecret,
-      WHATSAPP_CLOUD_VERIFY_TOKEN: SETTINGS.verifyToken,
-      WHATSAPP_CLOUD_API_ROOT: graph.url,
-      ...options.env,
-    },
+    env: { ...cloudEnv(graph), ...options.env },
     app: { clock: () => clock },
     ...(options.log ? { log: options.log } : {}),
   });
