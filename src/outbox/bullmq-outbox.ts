@@ -92,10 +92,10 @@ export class BullmqOutbox implements Outbox {
     const first = entries[0];
     if (!first) return;
     try {
-      if (this.stopping || !this.inline.has(first.channel)) {
-        // Stopped since the commit (or not sent from here): the leases go back now, not when they run out.
+      if (this.stopping) {
+        // Stopped since the commit: the leases go back now, not when they run out.
         if (leased) await this.deliverer.release(entries);
-        if (this.stopping) return;
+        return;
       }
       if (this.inline.has(first.channel)) await this.track(this.deliverInline(entries, ref, leased));
       else await this.enqueue(first, false);

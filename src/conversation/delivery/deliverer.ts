@@ -218,7 +218,7 @@ export class Deliverer {
     for (const entry of claimed) {
       if (sent > 0 && !keepGoing()) {
         await this.delivered(claimed.slice(0, sent), log);
-        for (const rest of claimed.slice(sent)) await store.releaseOutbox(this.owner, { seq: rest.seq });
+        await this.release(claimed.slice(sent));
         return { delivered: sent, next: null };
       }
       try {
@@ -226,7 +226,7 @@ export class Deliverer {
       } catch (err) {
         await this.delivered(claimed.slice(0, sent), log);
         // Handed back before the failure is recorded, so that a give-up's next reply is free to be claimed.
-        for (const rest of claimed.slice(sent + 1)) await store.releaseOutbox(this.owner, { seq: rest.seq });
+        await this.release(claimed.slice(sent + 1));
         const attempt = await this.failed(entry, err, log);
         return { delivered: sent, next: attempt.outcome === 'gave-up' ? attempt.next : null, failure: attempt };
       }
