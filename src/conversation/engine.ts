@@ -11,7 +11,7 @@ import type { KeyedLock } from './lock';
 import type { MessageRateLimiter } from './rate-limit';
 import { errorFields, hashKey, type Logger } from './logger';
 import { FlowRunner, MENU_FLOW, StaleFlowError, type FlowRegistry } from './flows';
-import { RecordError, newRecord, parseRecord, type ConversationRecord, type ConversationRef } from './record';
+import { RecordError, newRecord, parseRecord, toStoredRecord, type ConversationRecord, type ConversationRef } from './record';
 import { RecordCache, type RecordCacheOptions } from './record-cache';
 import { currentChoices, matchChoice, render } from './render';
 import { commands } from './steps/commands';
@@ -348,7 +348,7 @@ export class Engine {
       channel: turn.msg.channel,
       userId: turn.msg.userId,
       expectedRev,
-      record,
+      record: toStoredRecord(record),
       messageId: turn.msg.messageId,
       outbox: replies,
       submissions: turn.submissions,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fromStoredRecord, toStoredRecord, type StoredRecord } from './record-stored';
 
 /**
  * Everything needed to answer this conversation later, on any channel
@@ -23,47 +24,71 @@ const ParamsSchema: z.ZodType<StoredParams> = z.lazy(() =>
   z.record(z.string(), z.union([z.string(), z.number(), PhraseSchema, z.array(PhraseSchema)])),
 );
 
+const ChoiceSchema = z.object({ label: z.string(), payload: z.string(), params: ParamsSchema.optional() });
+/** A choice as version 3 stores it: `[label, payload]` or `[label, payload, params]`. */
+const StoredChoiceSchema = z.union([z.tuple([z.string(), z.string()]), z.tuple([z.string(), z.string(), ParamsSchema])]);
+
 /** An Output (flows/types.ts) as stored: locale keys, so it can be shown again in any language. */
-const StoredOutputSchema = z.object({
+const outputFields = {
   key: z.string(),
   params: ParamsSchema.optional(),
-  choices: z
-    .array(z.object({ label: z.string(), payload: z.string(), params: ParamsSchema.optional() }))
-    .optional(),
   links: z.array(z.object({ label: z.string(), url: z.string(), params: ParamsSchema.optional() })).optional(),
   aside: z.boolean().optional(),
   expects: z.literal('text').optional(),
   locale: z.string().optional(),
   clearChat: z.boolean().optional(),
-});
+};
+const OutputSchema = z.object({ ...outputFields, choices: z.array(ChoiceSchema).optional() });
 
-export const CURRENT_RECORD_VERSION = 2;
-
-export const ConversationRecordSchema = z.object({
-  version: z.literal(CURRENT_RECORD_VERSION),
+const recordFields = {
   ref: ConversationRefSchema,
   locale: z.string(),
   localeSource: z.enum(['default', 'detected', 'chosen']),
   country: z.object({ current: z.string().optional(), origin: z.string().optional() }),
-  flow: z
-    .object({ id: z.string(), version: z.number().int(), snapshot: z.unknown() })
-    .nullable(),
-  /**
-   * What the current flow step last said, shown again after `help`, a change
-   * of language or a message nobody understood.
-   */
-  prompt: z.array(StoredOutputSchema),
-  /** The choices last offered (by a flow or a command): what "2" or a label's text answers. */
-  choices: z.array(z.object({ label: z.string(), payload: z.string(), params: ParamsSchema.optional() })),
-  /** Messages in a row that nothing understood. */
+  flow: z.object({ id: z.string(), version: z.number().int(), snapshot: z.unknown() }),
   misses: z.number().int().nonnegative(),
-  /** Draft languages whose "this translation is new" notice was already said. */
   notices: z.array(z.string()),
   caseId: z.string().optional(),
   createdAt: z.number().int(),
   updatedAt: z.number().int(),
+};
+
+export const CURRENT_RECORD_VERSION = 3;
+
+/** A record as the engine works with it. */
+const ConversationRecordSchema = z.object({
+  version: z.literal(CURRENT_RECORD_VERSION),
+  ...recordFields,
+  flow: recordFields.flow.nullable(),
+  /**
+   * What the current flow step last said, shown again after `help`, a change
+   * of language or a message nobody understood.
+   */
+  prompt: z.array(OutputSchema),
+  /** The choices last offered (by a flow or a command): what "2" or a label's text answers. */
+  choices: z.array(ChoiceSchema),
 });
 export type ConversationRecord = z.infer<typeof ConversationRecordSchema>;
+
+/** Version 2, as it was stored: the record as the engine worked with it then. */
+const RecordV2Schema = ConversationRecordSchema.extend({ version: z.literal(2) });
+
+/** Version 3, as it is stored: see record-stored.ts. */
+const StoredRecordSchema: z.ZodType<StoredRecord> = z.object({
+  version: z.literal(3),
+  ref: recordFields.ref,
+  locale: recordFields.locale,
+  localeSource: recordFields.localeSource.optional(),
+  country: recordFields.country.optional(),
+  flow: recordFields.flow.optional(),
+  prompt: z.array(z.object({ ...outputFields, choices: z.array(StoredChoiceSchema).optional() })).optional(),
+  choices: z.array(StoredChoiceSchema).optional(),
+  misses: recordFields.misses.optional(),
+  notices: recordFields.notices.optional(),
+  caseId: recordFields.caseId,
+  createdAt: recordFields.createdAt,
+  updatedAt: recordFields.updatedAt,
+});
 
 export function newRecord(ref: ConversationRef, locale: string, now: number): ConversationRecord {
   return {
@@ -90,6 +115,12 @@ export function newRecord(ref: ConversationRef, locale: string, now: number): Co
 const migrations: Record<number, (old: Record<string, unknown>) => Record<string, unknown>> = {
   // 1 → 2: the draft-translation notice is remembered per language.
   1: (old) => ({ ...old, version: 2, notices: [] }),
+  // 2 → 3: the same record in fewer bytes (record-stored.ts).
+  2: (old) => {
+    const parsed = RecordV2Schema.safeParse(old);
+    if (!parsed.success) throw new RecordError('stored version 2 record does not match its schema', parsed.error);
+    return toStoredRecord({ ...parsed.data, version: CURRENT_RECORD_VERSION }) as unknown as Record<string, unknown>;
+  },
 };
 
 export class RecordError extends Error {
@@ -110,9 +141,9 @@ export function parseRecord(raw: unknown): ConversationRecord {
     data = migrate(data);
     version += 1;
   }
-  const parsed = ConversationRecordSchema.safeParse(data);
+  const parsed = StoredRecordSchema.safeParse(data);
   if (!parsed.success) throw new RecordError('stored record does not match its schema', parsed.error);
-  return parsed.data;
+  return fromStoredRecord(parsed.data);
 }
 
 /**
@@ -127,4 +158,4 @@ export function parseRef(raw: unknown): ConversationRef {
   return parsed.data;
 }
 
-export { migrations as recordMigrations };
+export { migrations as recordMigrations, toStoredRecord };

@@ -153,7 +153,7 @@ describe('packing flow through the engine', () => {
 });
 
 describe('packing snapshots saved by an older version', () => {
-  /** Stores a conversation whose packing flow was saved as `flow`, as an older release would have. */
+  /** Stores a conversation whose packing flow was saved as `flow`, as an older release (record version 2) would have. */
   async function seeded(flow: ConversationRecord['flow']): Promise<TestBot> {
     const bot = createTestBot();
     const record: ConversationRecord = { ...newRecord(bot.ref, 'en', 1), flow, prompt: [{ key: 'packing:intro' }] };
@@ -162,7 +162,7 @@ describe('packing snapshots saved by an older version', () => {
       channel: bot.ref.channel,
       userId: bot.ref.userId,
       expectedRev: 0,
-      record,
+      record: { ...record, version: 2 },
       messageId: 'seed',
       outbox: [],
       now: 1,

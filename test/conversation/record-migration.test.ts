@@ -14,7 +14,27 @@ const v1 = {
   updatedAt: 2,
 };
 
+const v2 = {
+  ...v1,
+  version: 2,
+  flow: {
+    id: 'packing',
+    version: 1,
+    snapshot: { status: 'active', value: 'copies', historyValue: {}, context: {}, children: {} },
+  },
+  prompt: [{ key: 'packing:copies', params: { step: 2, total: 8 }, choices: [{ label: 'common:choice.next', payload: 'nav.next' }] }],
+  notices: ['ne'],
+};
+
 describe('stored conversation records', () => {
+  it('are migrated from version 2 on read, the same record in the version 3 form', () => {
+    expect(parseRecord(structuredClone(v2))).toEqual({ ...v2, version: CURRENT_RECORD_VERSION });
+  });
+
+  it('refuse a version 2 record whose fields do not fit its schema', () => {
+    expect(() => parseRecord({ ...structuredClone(v2), choices: [['common:choice.next', 'nav.next']] })).toThrow(RecordError);
+  });
+
   it('are migrated from version 1 on read, keeping everything', () => {
     const record = parseRecord(structuredClone(v1));
     expect(record.version).toBe(CURRENT_RECORD_VERSION);

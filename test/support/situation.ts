@@ -1,3 +1,4 @@
+import { toStoredRecord } from '../../src/conversation/record';
 import type { TestBot } from './bot';
 
 /**
@@ -14,7 +15,7 @@ export async function placeIn(bot: TestBot, country?: string, origin?: string): 
     channel: bot.ref.channel,
     userId: bot.ref.userId,
     expectedRev: stored.rev,
-    record: { ...record, country: { ...(country && { current: country }), ...(origin && { origin }) } },
+    record: toStoredRecord({ ...record, country: { ...(country && { current: country }), ...(origin && { origin }) } }),
     messageId: `place-${stored.rev}`,
     outbox: [],
     now: Date.now(),

@@ -1,0 +1,141 @@
+import type { ConversationRecord } from './record';
+
+/**
+ * A conversation record as it is stored (version 3): the record in fewer
+ * bytes. Fields at their defaults are left out, a choice is a tuple, the
+ * choices that merely repeat the prompt's are not written twice, and a flow
+ * snapshot drops what every XState snapshot carries empty.
+ *
+ * Why it matters: the store rewrites a record on every turn, and SQLite never
+ * packs a page again when a row shrinks, so the largest record a conversation
+ * ever had (a question with 19 countries to choose from: 2.5 KB as plain JSON)
+ * decided how many conversations fit in a page for good.
+ */
+
+type Params = NonNullable<ConversationRecord['choices'][number]['params']>;
+type Choice = ConversationRecord['choices'][number];
+type Output = ConversationRecord['prompt'][number];
+
+/** `[label, payload]`, or `[label, payload, params]`. */
+export type StoredChoice = [string, string] | [string, string, Params];
+
+export type StoredOutput = Omit<Output, 'choices'> & { choices?: StoredChoice[] };
+
+export interface StoredRecord {
+  version: 3;
+  ref: ConversationRecord['ref'];
+  locale: string;
+  localeSource?: ConversationRecord['localeSource'];
+  country?: ConversationRecord['country'];
+  flow?: NonNullable<ConversationRecord['flow']>;
+  prompt?: StoredOutput[];
+  /** Only when they are not the choices of the prompt's last message that offered any. */
+  choices?: StoredChoice[];
+  misses?: number;
+  notices?: string[];
+  caseId?: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** The snapshot fields XState always writes, and the value each has when there is nothing in it. */
+const SNAPSHOT_DEFAULTS = { status: 'active', historyValue: {}, context: {}, children: {} } as const;
+type SnapshotField = keyof typeof SNAPSHOT_DEFAULTS;
+const SNAPSHOT_FIELDS = Object.keys(SNAPSHOT_DEFAULTS) as SnapshotField[];
+
+export function toStoredRecord(record: ConversationRecord): StoredRecord {
+  const stored: StoredRecord = { version: 3, ref: record.ref, locale: record.locale, createdAt: record.createdAt, updatedAt: record.updatedAt };
+  if (record.localeSource !== 'default') stored.localeSource = record.localeSource;
+  if (record.country.current !== undefined || record.country.origin !== undefined) stored.country = record.country;
+  if (record.flow) stored.flow = { ...record.flow, snapshot: compactSnapshot(record.flow.snapshot) };
+  if (record.prompt.length > 0) stored.prompt = record.prompt.map(storedOutput);
+  if (!sameChoices(record.choices, offeredIn(record.prompt))) stored.choices = record.choices.map(storedChoice);
+  if (record.misses !== 0) stored.misses = record.misses;
+  if (record.notices.length > 0) stored.notices = record.notices;
+  if (record.caseId !== undefined) stored.caseId = record.caseId;
+  return stored;
+}
+
+/** The record a stored one (already validated) stands for. */
+export function fromStoredRecord(stored: StoredRecord): ConversationRecord {
+  const prompt = (stored.prompt ?? []).map(outputOf);
+  const record: ConversationRecord = {
+    version: 3,
+    ref: stored.ref,
+    locale: stored.locale,
+    localeSource: stored.localeSource ?? 'default',
+    country: stored.country ?? {},
+    flow: stored.flow ? { ...stored.flow, snapshot: fullSnapshot(stored.flow.snapshot) } : null,
+    prompt,
+    choices: stored.choices ? stored.choices.map(choiceOf) : offeredIn(prompt),
+    misses: stored.misses ?? 0,
+    notices: stored.notices ?? [],
+    createdAt: stored.createdAt,
+    updatedAt: stored.updatedAt,
+  };
+  if (stored.caseId !== undefined) record.caseId = stored.caseId;
+  return record;
+}
+
+/** What "2" answers when nothing else was offered since: the prompt's last message with choices. */
+function offeredIn(prompt: readonly Output[]): Choice[] {
+  for (let i = prompt.length - 1; i >= 0; i--) {
+    const choices = prompt[i]!.choices;
+    if (choices && choices.length > 0) return choices;
+  }
+  return [];
+}
+
+function sameChoices(a: readonly Choice[], b: readonly Choice[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  return a.every((c, i) => {
+    const d = b[i]!;
+    return c.label === d.label && c.payload === d.payload && JSON.stringify(c.params) === JSON.stringify(d.params);
+  });
+}
+
+function storedChoice(c: Choice): StoredChoice {
+  return c.params === undefined ? [c.label, c.payload] : [c.label, c.payload, c.params];
+}
+
+function choiceOf([label, payload, params]: StoredChoice): Choice {
+  return params === undefined ? { label, payload } : { label, payload, params };
+}
+
+function storedOutput(o: Output): StoredOutput {
+  if (!o.choices) return o as StoredOutput;
+  return { ...o, choices: o.choices.map(storedChoice) };
+}
+
+function outputOf(o: StoredOutput): Output {
+  if (!o.choices) return o as Output;
+  return { ...o, choices: o.choices.map(choiceOf) };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isEmptyObject(value: unknown): boolean {
+  if (!isPlainObject(value)) return false;
+  for (const _ in value) return false;
+  return true;
+}
+
+/** The snapshot without the fields at their defaults; anything else is kept as it was. */
+function compactSnapshot(snapshot: unknown): unknown {
+  if (!isPlainObject(snapshot)) return snapshot;
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(snapshot)) {
+    const field = name as SnapshotField;
+    if (SNAPSHOT_FIELDS.includes(field) && (field === 'status' ? value === 'active' : isEmptyObject(value))) continue;
+    out[name] = value;
+  }
+  return out;
+}
+
+function fullSnapshot(snapshot: unknown): unknown {
+  if (!isPlainObject(snapshot)) return snapshot;
+  return { status: 'active', historyValue: {}, context: {}, children: {}, ...snapshot };
+}
