@@ -2,9 +2,10 @@ import type { ConversationRecord } from './record';
 
 /**
  * A conversation record as it is stored (version 3): the record in fewer
- * bytes. Fields at their defaults are left out, a choice is a tuple, the
- * choices that merely repeat the prompt's are not written twice, and a flow
- * snapshot drops what every XState snapshot carries empty.
+ * bytes. Fields at their defaults are left out, a choice is a tuple and a
+ * list of countries one entry, the choices that merely repeat the prompt's
+ * are not written twice, and a flow snapshot drops what every XState
+ * snapshot carries empty.
  *
  * Why it matters: the store rewrites a record on every turn, and SQLite never
  * packs a page again when a row shrinks, so the largest record a conversation
@@ -19,7 +20,20 @@ type Output = ConversationRecord['prompt'][number];
 /** `[label, payload]`, or `[label, payload, params]`. */
 export type StoredChoice = [string, string] | [string, string, Params];
 
-export type StoredOutput = Omit<Output, 'choices'> & { choices?: StoredChoice[] };
+/**
+ * Choices in a row that differ only by what follows the last colon of both
+ * label and payload, the same in each (`countries:AU` / `situation.here:AU`):
+ * a list of countries, written as the two heads and the tails.
+ */
+export interface StoredChoiceRun {
+  label: string;
+  payload: string;
+  each: string[];
+}
+
+export type StoredChoices = (StoredChoice | StoredChoiceRun)[];
+
+export type StoredOutput = Omit<Output, 'choices'> & { choices?: StoredChoices };
 
 export interface StoredRecord {
   version: 3;
@@ -30,7 +44,7 @@ export interface StoredRecord {
   flow?: NonNullable<ConversationRecord['flow']>;
   prompt?: StoredOutput[];
   /** Only when they are not the choices of the prompt's last message that offered any. */
-  choices?: StoredChoice[];
+  choices?: StoredChoices;
   misses?: number;
   notices?: string[];
   caseId?: string;
@@ -49,7 +63,7 @@ export function toStoredRecord(record: ConversationRecord): StoredRecord {
   if (record.country.current !== undefined || record.country.origin !== undefined) stored.country = record.country;
   if (record.flow) stored.flow = { ...record.flow, snapshot: compactSnapshot(record.flow.snapshot) };
   if (record.prompt.length > 0) stored.prompt = record.prompt.map(storedOutput);
-  if (!sameChoices(record.choices, offeredIn(record.prompt))) stored.choices = record.choices.map(storedChoice);
+  if (!sameChoices(record.choices, offeredIn(record.prompt))) stored.choices = storedChoices(record.choices);
   if (record.misses !== 0) stored.misses = record.misses;
   if (record.notices.length > 0) stored.notices = record.notices;
   if (record.caseId !== undefined) stored.caseId = record.caseId;
@@ -67,7 +81,7 @@ export function fromStoredRecord(stored: StoredRecord): ConversationRecord {
     country: stored.country ?? {},
     flow: stored.flow ? { ...stored.flow, snapshot: fullSnapshot(stored.flow.snapshot) } : null,
     prompt,
-    choices: stored.choices ? stored.choices.map(choiceOf) : offeredIn(prompt),
+    choices: stored.choices ? choicesOf(stored.choices) : offeredIn(prompt),
     misses: stored.misses ?? 0,
     notices: stored.notices ?? [],
     createdAt: stored.createdAt,
@@ -95,22 +109,60 @@ function sameChoices(a: readonly Choice[], b: readonly Choice[]): boolean {
   });
 }
 
-function storedChoice(c: Choice): StoredChoice {
-  return c.params === undefined ? [c.label, c.payload] : [c.label, c.payload, c.params];
+/** Where a choice's label and payload split into a head and the tail they share, if they do. */
+function tailOf(c: Choice): { label: string; payload: string; tail: string } | undefined {
+  if (c.params !== undefined) return undefined;
+  const l = c.label.lastIndexOf(':') + 1;
+  const p = c.payload.lastIndexOf(':') + 1;
+  const tail = c.label.slice(l);
+  if (l === 0 || p === 0 || tail === '' || tail !== c.payload.slice(p)) return undefined;
+  return { label: c.label.slice(0, l), payload: c.payload.slice(0, p), tail };
 }
 
-function choiceOf([label, payload, params]: StoredChoice): Choice {
-  return params === undefined ? { label, payload } : { label, payload, params };
+function storedChoices(choices: readonly Choice[]): StoredChoices {
+  const out: StoredChoices = [];
+  let run: StoredChoiceRun | undefined;
+  for (let i = 0; i < choices.length; i++) {
+    const c = choices[i]!;
+    const split = tailOf(c);
+    if (split && run && split.label === run.label && split.payload === run.payload) {
+      run.each.push(split.tail);
+      continue;
+    }
+    const next = choices[i + 1];
+    const nextSplit = next && tailOf(next);
+    if (split && nextSplit && split.label === nextSplit.label && split.payload === nextSplit.payload) {
+      run = { label: split.label, payload: split.payload, each: [split.tail] };
+      out.push(run);
+      continue;
+    }
+    run = undefined;
+    out.push(c.params === undefined ? [c.label, c.payload] : [c.label, c.payload, c.params]);
+  }
+  return out;
+}
+
+function choicesOf(stored: StoredChoices): Choice[] {
+  const out: Choice[] = [];
+  for (const c of stored) {
+    if (!Array.isArray(c)) {
+      for (const tail of c.each) out.push({ label: c.label + tail, payload: c.payload + tail });
+    } else {
+      const [label, payload, params] = c;
+      out.push(params === undefined ? { label, payload } : { label, payload, params });
+    }
+  }
+  return out;
 }
 
 function storedOutput(o: Output): StoredOutput {
   if (!o.choices) return o as StoredOutput;
-  return { ...o, choices: o.choices.map(storedChoice) };
+  return { ...o, choices: storedChoices(o.choices) };
 }
 
 function outputOf(o: StoredOutput): Output {
   if (!o.choices) return o as Output;
-  return { ...o, choices: o.choices.map(choiceOf) };
+  return { ...o, choices: choicesOf(o.choices) };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

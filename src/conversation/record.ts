@@ -25,8 +25,14 @@ const ParamsSchema: z.ZodType<StoredParams> = z.lazy(() =>
 );
 
 const ChoiceSchema = z.object({ label: z.string(), payload: z.string(), params: ParamsSchema.optional() });
-/** A choice as version 3 stores it: `[label, payload]` or `[label, payload, params]`. */
-const StoredChoiceSchema = z.union([z.tuple([z.string(), z.string()]), z.tuple([z.string(), z.string(), ParamsSchema])]);
+/** Choices as version 3 stores them: `[label, payload]`, `[label, payload, params]`, or a run of them (record-stored.ts). */
+const StoredChoicesSchema = z.array(
+  z.union([
+    z.tuple([z.string(), z.string()]),
+    z.tuple([z.string(), z.string(), ParamsSchema]),
+    z.object({ label: z.string(), payload: z.string(), each: z.array(z.string()).min(1) }),
+  ]),
+);
 
 /** An Output (flows/types.ts) as stored: locale keys, so it can be shown again in any language. */
 const outputFields = {
@@ -81,8 +87,8 @@ const StoredRecordSchema: z.ZodType<StoredRecord> = z.object({
   localeSource: recordFields.localeSource.optional(),
   country: recordFields.country.optional(),
   flow: recordFields.flow.optional(),
-  prompt: z.array(z.object({ ...outputFields, choices: z.array(StoredChoiceSchema).optional() })).optional(),
-  choices: z.array(StoredChoiceSchema).optional(),
+  prompt: z.array(z.object({ ...outputFields, choices: StoredChoicesSchema.optional() })).optional(),
+  choices: StoredChoicesSchema.optional(),
   misses: recordFields.misses.optional(),
   notices: recordFields.notices.optional(),
   caseId: recordFields.caseId,

@@ -10,6 +10,21 @@ const snapshot = (value: string, context: Record<string, unknown> = {}) => ({
 });
 const countries = ['AU', 'HK', 'QA', 'SA', 'SG'].map((c) => ({ label: `countries:${c}`, payload: `situation.here:${c}` }));
 
+const lookalikes = [
+  { label: 'common:choice.menu', payload: 'cmd.menu' },
+  { label: 'countries:AU', payload: 'situation.here:AU' },
+  { label: 'countries:HK', payload: 'situation.here:HK' },
+  { label: 'countries:QA', payload: 'situation.origin:QA' },
+  { label: 'countries:SA', payload: 'situation.origin:SA', params: { n: 1 } },
+  { label: 'countries:SG', payload: 'situation.origin:SG' },
+  { label: 'countries:', payload: 'situation.here:' },
+  { label: 'countries:', payload: 'situation.here:' },
+  { label: 'no colon', payload: 'no colon' },
+  { label: 'no colon', payload: 'no colon' },
+  { label: 'a:x', payload: 'b:y' },
+  { label: 'a:x', payload: 'b:x' },
+];
+
 /** What a store hands back: the stored form after a trip through JSON. */
 const throughStore = (record: ConversationRecord) => JSON.parse(JSON.stringify(toStoredRecord(record))) as unknown;
 
@@ -60,6 +75,7 @@ describe('the stored form of a conversation record (version 3)', () => {
     ['a record with every field set', everything],
     ['choices cleared while the prompt still offers some', { ...asked, choices: [] }],
     ['the same choices as new objects', { ...asked, choices: countries.map((c) => ({ ...c })) }],
+    ['choices that only look like a list of countries', { ...asked, choices: lookalikes }],
   ])('reads back as the same record: %s', (_name, record) => {
     expect(parseRecord(throughStore(record))).toEqual(record);
   });
@@ -69,8 +85,30 @@ describe('the stored form of a conversation record (version 3)', () => {
     expect(stored).not.toHaveProperty('choices');
     for (const field of ['localeSource', 'country', 'misses', 'notices', 'caseId']) expect(stored).not.toHaveProperty(field);
     expect(stored.flow?.snapshot).toEqual({ value: 'where' });
-    expect(stored.prompt?.[0]?.choices?.[0]).toEqual(['countries:AU', 'situation.here:AU']);
+    expect(toStoredRecord({ ...asked, prompt: [{ key: 'x', choices: [countries[0]!] }] }).prompt?.[0]?.choices).toEqual([
+      ['countries:AU', 'situation.here:AU'],
+    ]);
     expect(toStoredRecord({ ...asked, choices: [] }).choices).toEqual([]);
+  });
+
+  it('writes a list of countries as its heads and tails, and anything else choice by choice', () => {
+    const stored = toStoredRecord({ ...asked, choices: lookalikes }).choices;
+    expect(stored).toEqual([
+      ['common:choice.menu', 'cmd.menu'],
+      { label: 'countries:', payload: 'situation.here:', each: ['AU', 'HK'] },
+      ['countries:QA', 'situation.origin:QA'],
+      ['countries:SA', 'situation.origin:SA', { n: 1 }],
+      ['countries:SG', 'situation.origin:SG'],
+      ['countries:', 'situation.here:'],
+      ['countries:', 'situation.here:'],
+      ['no colon', 'no colon'],
+      ['no colon', 'no colon'],
+      ['a:x', 'b:y'],
+      ['a:x', 'b:x'],
+    ]);
+    expect(toStoredRecord(asked).prompt?.[0]?.choices).toEqual([
+      { label: 'countries:', payload: 'situation.here:', each: ['AU', 'HK', 'QA', 'SA', 'SG'] },
+    ]);
   });
 
   it('is less than half the size of the record as version 2 stored it', () => {
@@ -83,11 +121,12 @@ describe('the stored form of a conversation record (version 3)', () => {
     expect(parseRecord(throughStore(odd))).toEqual(odd);
   });
 
-  it('refuses choices that are not [label, payload] or [label, payload, params]', () => {
+  it('refuses choices that are not [label, payload], [label, payload, params] or a run of them', () => {
     const stored = throughStore(asked) as { prompt: { choices: unknown[] }[] };
     expect(() => parseRecord({ ...stored, choices: [['only a label']] })).toThrow(RecordError);
     expect(() => parseRecord({ ...stored, choices: [['a', 'b', { n: 1 }, 'extra']] })).toThrow(RecordError);
     expect(() => parseRecord({ ...stored, choices: [{ label: 'a', payload: 'b' }] })).toThrow(RecordError);
+    expect(() => parseRecord({ ...stored, choices: [{ label: 'a:', payload: 'b:', each: [] }] })).toThrow(RecordError);
   });
 
   it('refuses a version 3 record without its address or times', () => {
