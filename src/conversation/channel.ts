@@ -41,6 +41,14 @@ export interface OutboundMessage {
 export interface ChannelPort {
   readonly name: string;
   readonly capabilities: Capabilities;
+  /**
+   * The bot serves this chat's history from its outbox, as the web chat page
+   * does, so a delivered reply stays there. Elsewhere the platform keeps the
+   * chat, and a delivered reply is deleted at once: no transcript of what
+   * the bot told the person is kept about them, and about 3 KB less per
+   * conversation. Default false.
+   */
+  readonly keepsHistory?: boolean;
   /** Sends replies in order. Throwing leaves them in the outbox, undelivered. */
   send(ref: ConversationRef, messages: OutboundMessage[]): Promise<void>;
 }

@@ -168,10 +168,14 @@ export class MemoryStore implements Store {
     return true;
   }
 
-  async markDelivered(seqs: number[], now: number): Promise<void> {
+  async markDelivered(seqs: number[], now: number, options: { keep?: boolean } = {}): Promise<void> {
     for (const seq of seqs) {
       const entry = this.outbox.get(seq);
       if (!entry) continue;
+      if (options.keep === false) {
+        this.dropReply(entry);
+        continue;
+      }
       if (entry.deliveredAt === null) entry.deliveredAt = now;
       entry.leaseOwner = null;
       entry.leaseUntil = null;
@@ -305,6 +309,15 @@ export class MemoryStore implements Store {
       if (other && isPending(other)) return false;
     }
     return true;
+  }
+
+  /** The processed mark keeps the seq: repliesTo skips it, and nextSeq never hands it out again. */
+  private dropReply(row: OutboxRow): void {
+    this.outbox.delete(row.seq);
+    const seqs = this.outboxOf.get(row.conversationKey);
+    const at = seqs?.indexOf(row.seq) ?? -1;
+    if (at >= 0) seqs!.splice(at, 1);
+    if (seqs?.length === 0) this.outboxOf.delete(row.conversationKey);
   }
 
   /** Conversations with what hangs on them: marks, replies and submissions. */

@@ -202,10 +202,14 @@ export class SqliteStore implements Store {
     return this.sql.renewOutboxLease.run({ seq, owner: lease.owner, until: lease.until }).changes > 0;
   }
 
-  async markDelivered(seqs: number[], now: number): Promise<void> {
+  async markDelivered(seqs: number[], now: number, options: { keep?: boolean } = {}): Promise<void> {
     if (seqs.length === 0) return;
+    const keep = options.keep !== false;
     await this.writes.write(() => {
-      for (const seq of seqs) this.sql.markDelivered.run(now, seq);
+      for (const seq of seqs) {
+        if (keep) this.sql.markDelivered.run(now, seq);
+        else this.sql.deleteDelivered.run(seq);
+      }
     });
   }
 
@@ -437,6 +441,8 @@ function prepare(db: Database.Database) {
     markDelivered: s(
       'UPDATE outbox SET delivered_at = coalesce(delivered_at, ?), lease_owner = NULL, lease_until = NULL WHERE seq = ?',
     ),
+    // AUTOINCREMENT: a deleted seq is never handed out again (secure_delete zeroes the row in the file).
+    deleteDelivered: s('DELETE FROM outbox WHERE seq = ?'),
     failOutbox: s(
       `UPDATE outbox AS o SET attempts = attempts + 1, last_error = @error,
          next_attempt_at = coalesce(@retryAt, next_attempt_at),

@@ -185,8 +185,14 @@ export interface Store {
   claimOutboxRun(seqs: readonly number[], lease: OutboxLease): Promise<OutboxEntry[]>;
   /** Moves the end of a lease the owner still holds on a pending reply; false if it holds none. */
   renewOutboxLease(seq: number, lease: OutboxLease): Promise<boolean>;
-  /** Marks replies delivered and ends their leases. The first delivery time is kept. */
-  markDelivered(seqs: number[], now: number): Promise<void>;
+  /**
+   * Marks replies delivered and ends their leases. The first delivery time is kept.
+   * With `keep: false` (a channel whose platform keeps the chat) the replies
+   * are deleted instead, leases and all: delivered, they are needed no more.
+   * The processed mark stays, so repliesTo then gives [] rather than null;
+   * their seqs are never handed out again.
+   */
+  markDelivered(seqs: number[], now: number, options?: { keep?: boolean }): Promise<void>;
   /**
    * Records a failed attempt of a reply the owner holds: one more attempt,
    * the error, and the next attempt's time or the time it was given up; the

@@ -548,6 +548,73 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
         expect((await store.outboxSince(KEY, 0, 1))[0]).toMatchObject({ deliveredAt: T0 + 3, attempts: 0, lastError: null });
       });
 
+      describe('deleting delivered replies (keep: false, where the platform keeps the chat)', () => {
+        it('deletes only the replies named: out of the history and the pending list, lease and all; the message stays processed', async () => {
+          const mine = await commitOk(store, turn({ messageId: 'm1', outbox: [{ n: 1 }, { n: 2 }, { n: 3 }] }));
+          const other = await commitOk(store, turn({ messageId: 'x1', conversationKey: 'web:x', userId: 'u2', outbox: [{ x: 1 }, { x: 2 }] }));
+          const [one, two, three] = seqsOf(mine.outbox);
+          const [x1, x2] = seqsOf(other.outbox);
+          await store.markDelivered([x1!], T0 + 1);
+          await store.claimOutbox(one!, lease('a', T0));
+
+          await store.markDelivered([one!, two!], T0 + 5, { keep: false });
+
+          expect(seqsOf(await store.outboxSince(KEY, 0, 10))).toEqual([three]);
+          expect(seqsOf((await store.repliesTo(CHANNEL, 'm1')) ?? [])).toEqual([three]);
+          expect(seqsOf(await store.pendingOutbox(10))).toEqual([three, x2]);
+          expect(await store.releaseOutbox('a')).toBe(0);
+          // Another conversation's replies, delivered and kept or still pending, are untouched.
+          expect((await store.outboxSince('web:x', 0, 10)).map((e) => [e.seq, e.deliveredAt])).toEqual([
+            [x1, T0 + 1],
+            [x2, null],
+          ]);
+
+          await store.markDelivered([three!], T0 + 6, { keep: false });
+          // Processed, with nothing left to show: [] (not null, which would mean never processed).
+          expect(await store.repliesTo(CHANNEL, 'm1')).toEqual([]);
+          expect(await store.isProcessed(CHANNEL, 'm1')).toBe(true);
+          expect(await store.commitTurn(turn({ messageId: 'm1', expectedRev: 1 }))).toEqual(DUPLICATE);
+          expect(await store.outboxSince(KEY, 0, 10)).toEqual([]);
+          expect(await store.outboxDepth()).toEqual([{ channel: 'web', pending: 1, oldestCreatedAt: T0 }]);
+          // A late or repeated report finds nothing, and writes nothing back.
+          await store.markDelivered([one!, three!], T0 + 7, { keep: false });
+          await store.markDelivered([one!], T0 + 7);
+          expect(await store.outboxSince(KEY, 0, 10)).toEqual([]);
+        });
+
+        it('never hands a deleted seq out again', async () => {
+          await commitOk(store, turn({ messageId: 'x1', ...KEEPER, outbox: [{ x: 1 }] }));
+          const newest = await commitOk(store, turn({ messageId: 'm1', outbox: [{ n: 1 }, { n: 2 }] }));
+          await store.markDelivered(seqsOf(newest.outbox), T0 + 1, { keep: false });
+          expect(await store.outboxSince(KEY, 0, 10)).toEqual([]);
+
+          const next = await commitOk(store, turn({ messageId: 'm2', expectedRev: 1, outbox: [{ n: 3 }] }));
+          expect(next.outbox[0]!.seq).toBeGreaterThan(newest.outbox[1]!.seq);
+        });
+
+        it('lets the next reply of the conversation go once the one before it is deleted, alone or as a run', async () => {
+          const first = await commitOk(store, turn({ messageId: 'm1', outbox: [{ n: 1 }, { n: 2 }] }));
+          const second = await commitOk(store, turn({ messageId: 'm2', expectedRev: 1, outbox: [{ n: 3 }, { n: 4 }] }));
+          const [one, two] = seqsOf(first.outbox);
+
+          await store.claimOutbox(one!, lease('a', T0));
+          await store.markDelivered([one!], T0 + 1, { keep: false });
+          expect(seqsOf(await store.outboxSince(KEY, 0, 10))).toEqual([two, ...seqsOf(second.outbox)]);
+          expect(seqsOf(await store.dueOutbox(T0 + 1, ['web'], 10))).toEqual([two]);
+          expect(await store.claimOutbox(two!, lease('a', T0 + 1))).toMatchObject({ seq: two, message: { n: 2 } });
+          await store.markDelivered([two!], T0 + 2, { keep: false });
+
+          const run = seqsOf(second.outbox);
+          expect(seqsOf(await store.claimOutboxRun(run, lease('a', T0 + 2)))).toEqual(run);
+          await store.markDelivered(run, T0 + 3, { keep: false });
+          expect(await store.outboxSince(KEY, 0, 10)).toEqual([]);
+          // Nothing of the conversation pending any more: a commit may lease its own replies again.
+          const third = await commitOk(store, turn({ messageId: 'm3', expectedRev: 2, outbox: [{ n: 5 }], lease: lease('a', T0 + 4) }));
+          expect(third.leased).toBe(true);
+          expect(seqsOf(await store.pendingOutbox(10))).toEqual(seqsOf(third.outbox));
+        });
+      });
+
       it('counts pending replies per channel, with the oldest commit time', async () => {
         expect(await store.outboxDepth()).toEqual([]);
         const { outbox } = await commitOk(store, turn({ messageId: 'm1', outbox: [{ n: 1 }, { n: 2 }], now: T0 + 1 }));
@@ -1065,6 +1132,18 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
           expect(await store.getReference('teams:c1')).toEqual({ v: 2 });
           await store.deleteUser('teams', USER);
           expect(await store.getReference('teams:c1')).toBeNull();
+        });
+
+        it('keeps counting seqs upward after reopening, even past replies deleted at delivery', async () => {
+          await commitOk(store, turn({ messageId: 'm1', ...KEEPER, outbox: [{ n: 1 }] }));
+          const deleted = await commitOk(store, turn({ messageId: 'm2', outbox: [{ n: 2 }] }));
+          await store.markDelivered(deleted.outbox.map((e) => e.seq), T0 + 1, { keep: false });
+
+          store = await reopenStore(store, harness);
+
+          expect(await store.repliesTo(CHANNEL, 'm2')).toEqual([]);
+          const next = await commitOk(store, turn({ messageId: 'm3', expectedRev: 1, outbox: [{ n: 3 }] }));
+          expect(next.outbox[0]!.seq).toBeGreaterThan(deleted.outbox[0]!.seq);
         });
 
         it('keeps counting seqs upward after reopening, even past erased rows', async () => {

@@ -38,7 +38,7 @@ describe.each([
     channel = new ScriptedChannel('chat', clock);
   });
 
-  it('keeps the replies delivered before a failure, and the retry sends only the rest', async () => {
+  it('settles the replies delivered before a failure, and the retry sends only the rest', async () => {
     const { outbox } = worker(store, channel, clock);
     channel.failures.set('b', 1);
     const rows = await commitReplies(store, 'chat', 'c1', ['a', 'b', 'c'], now);
@@ -46,10 +46,11 @@ describe.each([
     await dispatch(outbox, rows);
 
     expect(channel.textsTo('c1')).toEqual(['a']);
-    const [a, b, c] = await store.outboxSince(rows[0]!.conversationKey, 0, 10);
-    expect(a).toMatchObject({ deliveredAt: T0, attempts: 0 });
-    expect(b).toMatchObject({ deliveredAt: null, attempts: 1, lastError: 'refused b', nextAttemptAt: T0 + 1_000 });
-    expect(c).toMatchObject({ deliveredAt: null, attempts: 0 });
+    // `a` went out, and left the outbox (the platform keeps the chat); `b` and `c` wait.
+    const [b, c, ...none] = await store.outboxSince(rows[0]!.conversationKey, 0, 10);
+    expect(b).toMatchObject({ seq: rows[1]!.seq, deliveredAt: null, attempts: 1, lastError: 'refused b', nextAttemptAt: T0 + 1_000 });
+    expect(c).toMatchObject({ seq: rows[2]!.seq, deliveredAt: null, attempts: 0 });
+    expect(none).toEqual([]);
 
     now += 1_000;
     expect(await outbox.poll()).toBe(2);
@@ -57,6 +58,34 @@ describe.each([
     expect(await store.pendingOutbox(10)).toEqual([]);
     expect(await outbox.poll()).toBe(0);
     expect(channel.calls).toBe(4);
+  });
+
+  it('keeps delivered replies only on a channel that serves its history from the outbox, like the web chat', async () => {
+    const history = new ScriptedChannel('page', clock);
+    history.keepsHistory = true;
+    const { outbox } = worker(store, channel, clock, { channels: [channel, history] });
+    history.failures.set('p2', 1);
+    const chat = await commitReplies(store, 'chat', 'c1', ['c1', 'c2'], now);
+    const page = await commitReplies(store, 'page', 'p', ['p1', 'p2'], now);
+
+    await dispatch(outbox, chat);
+    await dispatch(outbox, page);
+    now += 1_000;
+    expect(await outbox.poll()).toBe(1);
+
+    expect([channel.textsTo('c1'), history.textsTo('p')]).toEqual([
+      ['c1', 'c2'],
+      ['p1', 'p2'],
+    ]);
+    // Deleted at delivery: nothing of what was said is kept, and the message still counts as handled.
+    expect(await store.outboxSince(chat[0]!.conversationKey, 0, 10)).toEqual([]);
+    expect(await store.repliesTo('chat', chat[0]!.messageId)).toEqual([]);
+    // Kept, delivered, for the page to read back: the first at once, the second after its retry.
+    expect((await store.outboxSince(page[0]!.conversationKey, 0, 10)).map((e) => [e.seq, e.deliveredAt, e.attempts])).toEqual([
+      [page[0]!.seq, T0, 0],
+      [page[1]!.seq, T0 + 1_000, 1],
+    ]);
+    expect(await store.pendingOutbox(10)).toEqual([]);
   });
 
   it("keeps each conversation's order under retries, while other conversations go on", async () => {

@@ -5,8 +5,8 @@ import type { Middleware } from '../../src/conversation/turn';
 import { createTestBot, keysOf } from '../support';
 
 describe('the same message delivered twice', () => {
-  it('is answered once; the second time returns the first replies as a duplicate', async () => {
-    const bot = createTestBot();
+  it('is answered once; the second time returns the first replies as a duplicate, on a channel that keeps history', async () => {
+    const bot = createTestBot({ keepsHistory: true });
     const msg = bot.message({ text: 'hi' });
     const first = await bot.engine.handle(msg);
     const second = await bot.engine.handle(msg);
@@ -16,8 +16,19 @@ describe('the same message delivered twice', () => {
     expect(await bot.rev()).toBe(1);
   });
 
-  it('is answered once even when both copies arrive at the same time', async () => {
+  it("is answered once on a platform's chat too, where the delivered replies are gone: a duplicate with none to give", async () => {
     const bot = createTestBot();
+    const msg = bot.message({ text: 'hi' });
+    const first = await bot.engine.handle(msg);
+    const second = await bot.engine.handle(msg);
+    expect(first.replies.length).toBeGreaterThan(0);
+    expect(second).toEqual({ status: 'duplicate', replies: [] });
+    expect(bot.channel.messages).toEqual(first.replies);
+    expect(await bot.rev()).toBe(1);
+  });
+
+  it('is answered once even when both copies arrive at the same time', async () => {
+    const bot = createTestBot({ keepsHistory: true });
     const before = [...(await bot.send('hi')), ...(await bot.press('cmd.menu'))];
     const msg = bot.message({ payload: 'topic.open:packing' });
     const results = await Promise.all([bot.engine.handle(msg), bot.engine.handle(msg)]);

@@ -232,6 +232,11 @@ describeWithRedis('readiness and delivery with Redis', () => {
       expect(ready.status).toBe(200);
       expect(ready.body).toMatchObject({ checks: { database: 'ok', redis: 'ok', channels: { webchat: 'ok', telegram: 'ok' } } });
 
+      // The rows as they were delivered: Telegram keeps the chat, so the outbox keeps none of them afterwards.
+      const delivered: string[] = [];
+      server.app.engine.onDelivery((entries, outcome) => {
+        if (outcome.ok) delivered.push(...entries.map((e) => (e.message as { text: string }).text));
+      });
       const person = { id: 43, is_bot: false, first_name: 'Sita', language_code: 'en' };
       const update = { update_id: 2, message: { message_id: 2, from: person, chat: { id: 43, type: 'private' }, date: 1, text: 'hi' } };
       await fetch(`${server.url}/telegram/webhook`, {
@@ -239,10 +244,11 @@ describeWithRedis('readiness and delivery with Redis', () => {
         headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'webhook-secret_42' },
         body: JSON.stringify(update),
       });
-      const rows = await server.app.store.outboxSince('telegram:43', 0, 10);
-      await eventually(() => api.callsTo('sendMessage').length === rows.length);
-      expect(api.callsTo('sendMessage').map((c) => c.body.text)).toEqual(rows.map((r) => (r.message as { text: string }).text));
+      expect(await server.app.store.repliesTo('telegram', 'u2')).not.toBeNull();
       await eventually(async () => (await server!.app.store.pendingOutbox(10)).length === 0);
+      await eventually(() => delivered.length > 0 && api.callsTo('sendMessage').length === delivered.length);
+      expect(api.callsTo('sendMessage').map((c) => c.body.text)).toEqual(delivered);
+      expect(await server.app.store.outboxSince('telegram:43', 0, 10)).toEqual([]);
     } finally {
       await server?.close();
       server = null;

@@ -61,6 +61,8 @@ describeWithRedis('the BullMQ outbox', () => {
     await eventually(() => channel.sent.length === 3);
     expect(channel.textsTo('+6591234567')).toEqual(['one', 'two', 'three']);
     expect(await store.pendingOutbox(10)).toEqual([]);
+    // Delivered on a channel that keeps the chat itself: the replies left the store too.
+    expect(await store.outboxSince('chat:+6591234567', 0, 10)).toEqual([]);
     // Finished jobs are gone, and nothing in Redis names the person.
     await eventually(async () => (await admin.zcard(`${prefix}bull:outbox-chat:completed`)) === 0);
     const keys = await keysUnder(admin, prefix);
@@ -75,6 +77,8 @@ describeWithRedis('the BullMQ outbox', () => {
 
   it('sends a failed reply again after its back-off, and never the ones delivered before it', async () => {
     const channel = new ScriptedChannel();
+    // Kept after delivery, so that the attempts can be read back.
+    channel.keepsHistory = true;
     channel.failures.set('two', 2);
     const { outbox } = instance(channel, { deliverer: { retry: { baseMs: 50, maxMs: 200, maxAttempts: 5 } } });
     outbox.start();

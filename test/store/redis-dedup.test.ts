@@ -97,7 +97,8 @@ describeWithRedis('RedisDeduper', () => {
       const connection = connectTestRedis();
       extra.push(connection);
       const lock = new RedisLock(connection, { keys, leaseMs: 2_000, waitMs: 1_000, local: new MemoryLock(), log: recordingLogger(lines) });
-      const bot = createTestBot({ store, lock, dedup: new RedisDeduper(connection, { keys }), log: recordingLogger(lines) });
+      // Keeping history, so that a resend is answered with the replies it had: what the tests compare.
+      const bot = createTestBot({ store, lock, dedup: new RedisDeduper(connection, { keys }), log: recordingLogger(lines), keepsHistory: true });
       return { bot, lock };
     }
 
@@ -146,7 +147,7 @@ describeWithRedis('RedisDeduper', () => {
       const unreachable = new Redis('redis://127.0.0.1:1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
       unreachable.on('error', () => undefined);
       extra.push(unreachable);
-      const bot = createTestBot({ dedup: new RedisDeduper(unreachable, { keys }), log: recordingLogger(lines) });
+      const bot = createTestBot({ dedup: new RedisDeduper(unreachable, { keys }), log: recordingLogger(lines), keepsHistory: true });
 
       const first = await bot.handle({ text: 'hi', messageId: 'u902' });
       const resent = await bot.handle({ text: 'hi', messageId: 'u902' });

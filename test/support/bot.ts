@@ -37,6 +37,8 @@ export interface TestBotOptions {
   userId?: string;
   /** A translator with locales/status.json, for tests of draft-language notices. */
   tr?: Translator;
+  /** Keep delivered replies in the outbox, as the web chat does (ChannelPort.keepsHistory); default: delete them, as a platform's chat. */
+  keepsHistory?: boolean;
 }
 
 export interface TestBot {
@@ -68,6 +70,7 @@ export interface TestBot {
 export function createTestBot(options: TestBotOptions = {}): TestBot {
   const store = options.store ?? new MemoryStore();
   const channel = new RecordingChannel({ ...BUTTON_CHANNEL, ...options.capabilities });
+  channel.keepsHistory = options.keepsHistory === true;
   const engine = new Engine({
     store,
     lock: options.lock ?? new MemoryLock(),

@@ -19,6 +19,8 @@ export interface Delivery {
 export class RecordingChannel implements ChannelPort {
   readonly name = 'test';
   readonly deliveries: Delivery[] = [];
+  /** Like the web chat: delivered replies stay in the outbox, and a resend is answered with them. */
+  keepsHistory = false;
 
   constructor(readonly capabilities: Capabilities) {}
 

@@ -22,6 +22,8 @@ export class ScriptedChannel implements ChannelPort {
   readonly failures = new Map<string, number>();
   /** Sends started, including those held or refused. */
   calls = 0;
+  /** Like the web chat: its delivered replies stay in the outbox (a test that reads them back sets it). */
+  keepsHistory = false;
   private held: { promise: Promise<void>; release: () => void } | null = null;
 
   constructor(

@@ -16,5 +16,7 @@ export const webchatChannel: ChannelPort = {
     linkButtons: true,
     maxTextLength: 4000,
   },
+  // The page reads its replies back from the outbox: delivered ones must stay.
+  keepsHistory: true,
   async send() {},
 };

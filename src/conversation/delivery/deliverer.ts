@@ -77,9 +77,10 @@ const PACING_RETRY_MS = 1_000;
  * a send is the row's seq: a worker leases the row (only the first pending
  * row of its conversation, so replies keep their order), waits for the
  * channel's rate limits, sends that one message, and marks the row
- * delivered as soon as the channel took it. A row marked delivered is never
- * sent again; a failure is recorded on the row (attempts, error, next
- * attempt after a back-off) and the conversation's later rows wait behind it.
+ * delivered as soon as the channel took it (deletes it, where the platform
+ * keeps the chat). A delivered row is never sent again; a failure is
+ * recorded on the row (attempts, error, next attempt after a back-off) and
+ * the conversation's later rows wait behind it.
  *
  * The one gap no outbox can close: a process that dies after the platform
  * took a message and before the row is marked sends that message again once
@@ -160,7 +161,7 @@ export class Deliverer {
     } catch (err) {
       return this.failed(entry, err, log);
     }
-    await store.markDelivered([seq], this.clock());
+    await store.markDelivered([seq], this.clock(), this.kept(entry));
     this.report(entry, { ok: true }, log);
     return { outcome: 'delivered', entry, next: await this.nextOf(entry) };
   }
@@ -244,8 +245,14 @@ export class Deliverer {
     await this.opts.store.markDelivered(
       entries.map((e) => e.seq),
       this.clock(),
+      this.kept(entries[0]!),
     );
     for (const entry of entries) this.report(entry, { ok: true }, log);
+  }
+
+  /** A delivered reply stays only where the bot serves the chat's history from the outbox (ChannelPort.keepsHistory). */
+  private kept(entry: OutboxEntry): { keep: boolean } {
+    return { keep: this.channels.get(entry.channel)?.keepsHistory === true };
   }
 
   /** The wait for this row's slots, booked on the channel's overall and per-conversation paces. */

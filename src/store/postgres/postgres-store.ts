@@ -262,8 +262,13 @@ export class PostgresStore implements Store {
     return (rowCount ?? 0) > 0;
   }
 
-  async markDelivered(seqs: number[], now: number): Promise<void> {
+  async markDelivered(seqs: number[], now: number, options: { keep?: boolean } = {}): Promise<void> {
     if (seqs.length === 0) return;
+    if (options.keep === false) {
+      // The identity column never hands a deleted seq out again.
+      await run(this.db.pool, 'DELETE FROM outbox WHERE seq = ANY($1::bigint[])', [seqs]);
+      return;
+    }
     // coalesce: a retried delivery report must not move the time the person got the reply. Any lease ends.
     await run(
       this.db.pool,
