@@ -20,6 +20,7 @@ import { expectedTexts } from './workload/packing';
 
 const ROOT = join(__dirname, '..');
 const none = { data: 0, pages: 0 };
+const noBytes = { conversations: 0, recordJson: 0, state: none, processedMarks: none, outbox: none, file: 0 };
 
 export interface RunOptions {
   plan: Plan;
@@ -66,7 +67,7 @@ export async function runBench(options: RunOptions): Promise<BenchResult> {
     : { levels: [], costRatio: { min: NaN, median: NaN, max: NaN, values: [] }, prefillSeconds: 0 };
   const memory = plan.memory
     ? await timed('Memory', () => runMemory({ ...plan.memory!, expected, log }))
-    : { stored: { conversations: 0, recordJson: 0, state: none, processedMarks: none, outbox: none, file: 0 }, process: [] };
+    : { stored: noBytes, storedWithHistory: noBytes, process: [] };
 
   const result: BenchResult = {
     startedAt,

@@ -83,10 +83,13 @@ ${memoryTables(result).map(section).join('\n\n')}
   sends at most 30 messages a second, and that, not the server, would be measured. Three processes share the
   machine's cores. Errors count connection errors, timeouts, non-2xx answers, wrong web chat replies and Telegram
   replies that never reached the Bot API.
-- **Growth**: copies of a real stored conversation (record, six processed marks, seven outbox rows with short
-  bodies) written in one transaction per level; the measured turns are new conversations on top.
+- **Growth**: copies of a real stored conversation (its record, six processed marks and whatever outbox rows
+  it kept: none on the benchmark's channel, which stands for a messaging app) written in one transaction per
+  level; the measured turns are new conversations on top.
 - **Memory**: bytes per conversation from SQLite's dbstat after packing conversations through the engine:
-  the data (rows and index entries) and the pages that hold it. Process memory from \`process.memoryUsage()\`
+  the data (rows and index entries) and the pages that hold it; once on a channel that stands for a messaging
+  app (delivered replies are deleted: the app holds the chat) and once for the web chat (replies are kept as
+  the page's history). Process memory from \`process.memoryUsage()\`
   around a run with every conversation in flight at once: the heap used at its highest (sampled as each round
   of turns starts; garbage not yet collected included), the heap still used after a full collection once every
   conversation has had its six turns (what the store and the engine keep), and the resident set at its highest.

@@ -1,5 +1,6 @@
 import { CONTENDERS, type ContenderName } from '../contenders';
 import type { BenchResult } from '../result';
+import type { StoredBytes, StoredPart } from '../sections/memory';
 import { fmt, fmtSpread } from '../stats';
 
 /** A table as header and rows of cells, printed to the console or written as Markdown. */
@@ -92,22 +93,26 @@ export function growthTable(result: BenchResult): Table {
 
 export function memoryTables(result: BenchResult): Table[] {
   const s = result.memory.stored;
+  const w = result.memory.storedWithHistory;
+  const both = (pick: (b: StoredBytes) => StoredPart) => [`${pick(s).data} B`, `${pick(s).pages} B`, `${pick(w).data} B`, `${pick(w).pages} B`];
+  const sum = (b: StoredBytes): StoredPart => ({
+    data: b.state.data + b.processedMarks.data + b.outbox.data,
+    pages: b.state.pages + b.processedMarks.pages + b.outbox.pages,
+  });
   return [
     {
       title:
         `Bytes stored per conversation (SQLite, after ${s.conversations.toLocaleString('en-GB')} packing conversations; ` +
-        `data = rows and index entries, pages = the pages holding them, counted by dbstat; record JSON: ${s.recordJson} B)`,
-      head: ['part', 'data', 'pages'],
+        `data = rows and index entries, pages = the pages holding them, counted by dbstat; record JSON: ${s.recordJson} B). ` +
+        'A messaging app (Telegram, WhatsApp, Teams) holds the chat itself, so a reply is deleted once delivered; ' +
+        'the web chat keeps its replies, which its page reads back as the history',
+      head: ['part', 'data, app', 'pages, app', 'data, web chat', 'pages, web chat'],
       rows: [
-        ['conversation row + indexes', `${s.state.data} B`, `${s.state.pages} B`],
-        ['processed marks + indexes', `${s.processedMarks.data} B`, `${s.processedMarks.pages} B`],
-        ['outbox (every reply) + indexes', `${s.outbox.data} B`, `${s.outbox.pages} B`],
-        [
-          'all three',
-          `${s.state.data + s.processedMarks.data + s.outbox.data} B`,
-          `${s.state.pages + s.processedMarks.pages + s.outbox.pages} B`,
-        ],
-        ['whole file', '', `${s.file} B`],
+        ['conversation row + indexes', ...both((b) => b.state)],
+        ['processed marks + indexes', ...both((b) => b.processedMarks)],
+        ['outbox + indexes', ...both((b) => b.outbox)],
+        ['all three', ...both(sum)],
+        ['whole file', '', `${s.file} B`, '', `${w.file} B`],
       ],
     },
     {

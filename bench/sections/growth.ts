@@ -38,10 +38,10 @@ export interface GrowthOptions {
 /**
  * Per-turn cost of the engine on one SQLite file as it fills up. Stored
  * conversations are copies of a real one (its record as the engine wrote
- * it, its six processed marks, its seven outbox rows with short bodies:
- * their indexes grow as in real use, their text would only make the file
- * longer), written in one transaction per level. Measured turns are new
- * conversations, so every insert lands in indexes of the full size.
+ * it, its six processed marks, and the outbox rows it kept: none on a
+ * messaging app's channel, which holds the chat itself), written in one
+ * transaction per level. Measured turns are new conversations, so every
+ * insert lands in indexes of the full size.
  */
 export async function runGrowth(options: GrowthOptions): Promise<GrowthResult> {
   const dir = mkdtempSync(join(tmpdir(), 'vv-bench-growth-'));
@@ -95,7 +95,10 @@ export async function runGrowth(options: GrowthOptions): Promise<GrowthResult> {
   return { levels, costRatio: ratios(perRep.at(-1) ?? [], perRep[0] ?? []), prefillSeconds };
 }
 
-/** Copies the template conversation until `to` conversations are stored (not counting it). */
+/**
+ * Copies the template conversation until `to` conversations are stored (not
+ * counting it), with the processed marks and outbox rows the engine kept for it.
+ */
 function prefill(file: string, from: number, to: number): void {
   const db = new Database(file);
   try {
@@ -103,23 +106,25 @@ function prefill(file: string, from: number, to: number): void {
     db.pragma('synchronous = NORMAL');
     const template = db.prepare("SELECT data FROM conversations WHERE key = 'bench:c-1'").pluck().get() as string | undefined;
     if (!template) throw new Error('growth: the template conversation is missing');
+    const marks = db.prepare("SELECT message_id FROM processed WHERE conversation_key = 'bench:c-1'").pluck().all() as string[];
+    const replies = db
+      .prepare("SELECT message_id AS messageId, message, delivered_at AS deliveredAt FROM outbox WHERE conversation_key = 'bench:c-1' ORDER BY seq")
+      .all() as { messageId: string; message: string; deliveredAt: number | null }[];
     const insertConversation = db.prepare('INSERT INTO conversations (key, channel, user_id, data, rev, updated_at) VALUES (?, ?, ?, ?, ?, ?)');
     const insertMark = db.prepare('INSERT INTO processed (channel, message_id, conversation_key, created_at) VALUES (?, ?, ?, ?)');
     const insertOutbox = db.prepare(
       'INSERT INTO outbox (conversation_key, channel, message_id, message, created_at, delivered_at) VALUES (?, ?, ?, ?, ?, ?)',
     );
     const now = Date.now();
-    const replies = PACKING_TURNS.length + 1;
+    const copyId = (messageId: string, id: string) => messageId.replace(/^c-1\./, `${id}.`);
     db.transaction(() => {
       for (let i = from; i < to; i++) {
         const id = `p${i}`;
         const key = `bench:${id}`;
         const data = template.replaceAll('"c-1"', `"${id}"`).replaceAll('"u-1"', `"pu${i}"`);
         insertConversation.run(key, 'bench', `pu${i}`, data, PACKING_TURNS.length, now);
-        for (let t = 0; t < PACKING_TURNS.length; t++) insertMark.run('bench', `${id}.${t}`, key, now);
-        for (let r = 0; r < replies; r++) {
-          insertOutbox.run(key, 'bench', `${id}.${Math.min(r, PACKING_TURNS.length - 1)}`, '{"text":"…"}', now, now);
-        }
+        for (const mark of marks) insertMark.run('bench', copyId(mark, id), key, now);
+        for (const r of replies) insertOutbox.run(key, 'bench', copyId(r.messageId, id), r.message, now, r.deliveredAt);
       }
     })();
     db.pragma('wal_checkpoint(TRUNCATE)');

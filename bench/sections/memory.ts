@@ -39,7 +39,10 @@ export interface ProcessMemory {
 }
 
 export interface MemoryResult {
+  /** On a messaging app's channel (Telegram, WhatsApp, Teams), which holds the chat itself. */
   stored: StoredBytes;
+  /** On the web chat's, whose page reads its history back from the outbox. */
+  storedWithHistory: StoredBytes;
   process: ProcessMemory[];
 }
 
@@ -54,12 +57,15 @@ export interface MemoryOptions {
 
 /** What the engine keeps per conversation, on disk (SQLite) and in the process. */
 export async function runMemory(options: MemoryOptions): Promise<MemoryResult> {
-  const stored = await storedBytes(options.storedConversations, options.expected);
+  const stored = await storedBytes(options.storedConversations, options.expected, false);
+  const storedWithHistory = await storedBytes(options.storedConversations, options.expected, true);
   const part = (p: StoredPart) => `${p.data} B (${p.pages} B of pages)`;
-  options.log(
-    `  stored per conversation: record JSON ${stored.recordJson} B, state ${part(stored.state)}, marks ${part(stored.processedMarks)}, ` +
-      `outbox ${part(stored.outbox)}, whole file ${stored.file} B`,
-  );
+  for (const [name, s] of [['app channel', stored], ['web chat', storedWithHistory]] as const) {
+    options.log(
+      `  stored per conversation, ${name}: record JSON ${s.recordJson} B, state ${part(s.state)}, marks ${part(s.processedMarks)}, ` +
+        `outbox ${part(s.outbox)}, whole file ${s.file} B`,
+    );
+  }
   const process: ProcessMemory[] = [];
   for (const store of ['memory', 'sqlite'] as const) {
     const figure = await processMemory(store, options.activeConversations, options.expected);
@@ -69,16 +75,16 @@ export async function runMemory(options: MemoryOptions): Promise<MemoryResult> {
         `retained ${mib(figure.retainedHeapPer100k)} MiB, peak RSS +${mib(figure.rssPer100k)} MiB per 100,000`,
     );
   }
-  return { stored, process };
+  return { stored, storedWithHistory, process };
 }
 
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 
-async function storedBytes(conversations: number, expected: string[][]): Promise<StoredBytes> {
+async function storedBytes(conversations: number, expected: string[][], keepsHistory: boolean): Promise<StoredBytes> {
   const dir = mkdtempSync(join(tmpdir(), 'vv-bench-bytes-'));
   const file = join(dir, 'bytes.sqlite');
   try {
-    const engine = await engineContender(file);
+    const engine = await engineContender(file, { keepsHistory });
     await drive(engine, { concurrency: 1000, conversations, expected });
     await engine.close();
     const db = new Database(file);

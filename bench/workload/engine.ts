@@ -16,6 +16,11 @@ const DELIVERY_TIMEOUT_MS = 60_000;
  */
 export class BenchChannel implements ChannelPort {
   readonly name = 'bench';
+  /**
+   * @param keepsHistory false: a messaging app, which holds the chat itself, so delivered replies are
+   * deleted; true: the web chat, whose page reads its history back from the outbox.
+   */
+  constructor(readonly keepsHistory = false) {}
   // The web chat's: buttons for up to 12 choices, long labels, link buttons.
   readonly capabilities = { buttons: true, maxButtons: 12, maxButtonLabel: 80, linkButtons: true, maxTextLength: 4000 };
   private readonly arrived = new Map<string, OutboundMessage[]>();
@@ -68,8 +73,11 @@ export function benchConfig(databaseUrl: string, extra: Record<string, string> =
  * in-memory channel: lock, de-duplication, load, transition, render, commit
  * and delivery all run as they do for a real message.
  */
-export async function engineContender(databaseUrl: string): Promise<Contender & { app: App; channel: BenchChannel }> {
-  const channel = new BenchChannel();
+export async function engineContender(
+  databaseUrl: string,
+  options: { keepsHistory?: boolean } = {},
+): Promise<Contender & { app: App; channel: BenchChannel }> {
+  const channel = new BenchChannel(options.keepsHistory);
   const app = createApp(benchConfig(databaseUrl), { channels: [channel], http: false });
   // PostgreSQL's migrations; nothing to do for SQLite and memory.
   await app.ready();

@@ -89,6 +89,9 @@ describe('a quick run of every section', () => {
     for (const h of result.http) expect(h.errors).toBe(0);
     expect(result.growth.levels).toHaveLength(2);
     expect(result.memory.stored.recordJson).toBeGreaterThan(0);
+    // A messaging app holds the chat, so nothing delivered stays; the web chat's page reads its replies back.
+    expect(result.memory.stored.outbox.data).toBe(0);
+    expect(result.memory.storedWithHistory.outbox.data).toBeGreaterThan(0);
 
     const targets = checkTargets(result);
     expect(targets.map((t) => t.target)).toEqual(expect.arrayContaining([expect.stringMatching(/10× Bot Framework/)]));
