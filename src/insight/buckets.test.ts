@@ -32,6 +32,15 @@ describe('utcDay', () => {
     // 01:00 in Kathmandu is still the day before in UTC.
     expect(utcDay(Date.parse('2026-03-15T01:00:00+05:45'))).toBe('2026-03-14');
   });
+
+  it('gives each time its own day when asked back and forth across midnight, before 1970 too', () => {
+    const times = ['2026-03-14T12:00:00Z', '2026-03-14T23:59:59.999Z', '2026-03-15T00:00:00Z', '2026-03-14T00:00:00Z', '2026-03-13T23:59:59.999Z', '1969-12-31T23:59:59.999Z', '1970-01-01T00:00:00Z', '1969-12-31T00:00:00Z'];
+    for (const t of [...times, ...[...times].reverse()]) expect(utcDay(Date.parse(t))).toBe(t.slice(0, 10));
+  });
+
+  it('refuses a time that is not one, as Date does', () => {
+    expect(() => utcDay(NaN)).toThrow(RangeError);
+  });
 });
 
 describe('isDay', () => {

@@ -19,9 +19,18 @@ export function replyBucket(ms: number): string {
   return `${lower}+`;
 }
 
+const DAY_MS = 86_400_000;
+// The day asked last: every turn asks, and nearly always for the same day. (JavaScript time has no leap
+// seconds, so a UTC day is exactly [n·DAY_MS, (n+1)·DAY_MS).)
+let last = { from: 0, to: 0, day: '' };
+
 /** The UTC day of a time (ms since the epoch), as `YYYY-MM-DD`. */
 export function utcDay(ms: number): Day {
-  return new Date(ms).toISOString().slice(0, 10);
+  if (ms >= last.from && ms < last.to) return last.day;
+  const day = new Date(ms).toISOString().slice(0, 10);
+  const from = Math.floor(ms / DAY_MS) * DAY_MS;
+  last = { from, to: from + DAY_MS, day };
+  return day;
 }
 
 /** A `YYYY-MM-DD` day that exists on the calendar. */
