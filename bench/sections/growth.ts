@@ -111,7 +111,7 @@ function prefill(file: string, from: number, to: number): void {
       .prepare("SELECT message_id AS messageId, message, delivered_at AS deliveredAt FROM outbox WHERE conversation_key = 'bench:c-1' ORDER BY seq")
       .all() as { messageId: string; message: string; deliveredAt: number | null }[];
     const insertConversation = db.prepare('INSERT INTO conversations (key, channel, user_id, data, rev, updated_at) VALUES (?, ?, ?, ?, ?, ?)');
-    const insertMark = db.prepare('INSERT INTO processed (channel, message_id, conversation_key, created_at) VALUES (?, ?, ?, ?)');
+    const insertMark = db.prepare('INSERT INTO processed (conversation_key, message_id, created_at) VALUES (?, ?, ?)');
     const insertOutbox = db.prepare(
       'INSERT INTO outbox (conversation_key, channel, message_id, message, created_at, delivered_at) VALUES (?, ?, ?, ?, ?, ?)',
     );
@@ -123,7 +123,7 @@ function prefill(file: string, from: number, to: number): void {
         const key = `bench:${id}`;
         const data = template.replaceAll('"c-1"', `"${id}"`).replaceAll('"u-1"', `"pu${i}"`);
         insertConversation.run(key, 'bench', `pu${i}`, data, PACKING_TURNS.length, now);
-        for (const mark of marks) insertMark.run('bench', copyId(mark, id), key, now);
+        for (const mark of marks) insertMark.run(key, copyId(mark, id), now);
         for (const r of replies) insertOutbox.run(key, 'bench', copyId(r.messageId, id), r.message, now, r.deliveredAt);
       }
     })();

@@ -217,7 +217,7 @@ export class Engine {
     return this.opts.lock.run(key, async () => {
       const { store } = this.opts;
       const log = this.opts.log.child({ channel: ref.channel, conversation: hashKey(key) });
-      const previous = await store.repliesTo(ref.channel, sourceId);
+      const previous = await store.repliesTo(key, sourceId);
       if (previous) {
         return { status: 'duplicate', replies: previous.map((e) => e.message as OutboundMessage), ...deliveryOf(previous) };
       }
@@ -236,11 +236,11 @@ export class Engine {
           log.info({ event: 'write', replies: replies.length });
           this.tellCommitted(turn, key, true, log);
           await this.outbox.dispatch(result.outbox, record.ref, result.leased);
-          const now = (await store.repliesTo(ref.channel, sourceId)) ?? [];
+          const now = (await store.repliesTo(key, sourceId)) ?? [];
           return { status: 'processed', replies, ...deliveryOf(now) };
         }
         if (result.reason === 'duplicate') {
-          const entries = (await store.repliesTo(ref.channel, sourceId)) ?? [];
+          const entries = (await store.repliesTo(key, sourceId)) ?? [];
           return { status: 'duplicate', replies: entries.map((e) => e.message as OutboundMessage), ...deliveryOf(entries) };
         }
         log.warn({ event: 'commit-conflict', attempt });
@@ -261,7 +261,7 @@ export class Engine {
     const key = conversationKey(msg);
     return this.observed(msg.channel, async () => {
       // A platform's resend, answered without waiting behind the conversation's lock.
-      if (await this.seenBefore(msg)) return this.duplicate(msg, this.opts.log.child({ channel: msg.channel, conversation: hashKey(key) }));
+      if (await this.seenBefore(msg)) return this.duplicate(msg, key, this.opts.log.child({ channel: msg.channel, conversation: hashKey(key) }));
       return this.opts.lock.run(key, () => this.turn(msg, key, channel));
     });
   }
@@ -300,8 +300,8 @@ export class Engine {
   private async turn(msg: InboundMessage, key: string, channel: ChannelPort): Promise<TurnResult> {
     const { store } = this.opts;
     const log = this.opts.log.child({ channel: msg.channel, conversation: hashKey(key) });
-    const first = await store.turnState(key, msg.channel, msg.messageId);
-    if (first.processed) return this.duplicate(msg, log);
+    const first = await store.turnState(key, msg.messageId);
+    if (first.processed) return this.duplicate(msg, key, log);
 
     for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt++) {
       const started = this.clock();
@@ -324,7 +324,7 @@ export class Engine {
         await this.outbox.dispatch(result.outbox, record.ref, result.leased);
         return { status: 'processed', replies };
       }
-      if (result.reason === 'duplicate') return this.duplicate(msg, log);
+      if (result.reason === 'duplicate') return this.duplicate(msg, key, log);
       log.warn({ event: 'commit-conflict', attempt });
     }
     throw new Error(`conversation changed under ${MAX_COMMIT_ATTEMPTS} attempts in a row`);
@@ -428,9 +428,9 @@ export class Engine {
     return { status: 'processed', replies };
   }
 
-  private async duplicate(msg: InboundMessage, log: Logger): Promise<TurnResult> {
+  private async duplicate(msg: InboundMessage, key: string, log: Logger): Promise<TurnResult> {
     log.info({ event: 'duplicate' });
-    const entries = (await this.opts.store.repliesTo(msg.channel, msg.messageId)) ?? [];
+    const entries = (await this.opts.store.repliesTo(key, msg.messageId)) ?? [];
     return { status: 'duplicate', replies: entries.map((e) => e.message as OutboundMessage) };
   }
 }

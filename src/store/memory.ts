@@ -39,8 +39,8 @@ type StoredSubmission = Omit<Submission, 'data'> & { data: string };
  */
 export class MemoryStore implements Store {
   private readonly conversations = new Map<string, Conversation>();
-  /** `${channel}\u0000${messageId}` → conversation key and the seqs it produced. */
-  private readonly processed = new Map<string, { conversationKey: string; seqs: number[] }>();
+  /** Conversation key → processed message id → the seqs it produced: an erasure drops a conversation's marks in one delete. */
+  private readonly processed = new Map<string, Map<string, number[]>>();
   private readonly outbox = new Map<number, OutboxRow>();
   /** Each conversation's outbox seqs, oldest first: a reply's turn in line is then found without reading every row. */
   private readonly outboxOf = new Map<string, number[]>();
@@ -58,19 +58,19 @@ export class MemoryStore implements Store {
     return row ? { data: JSON.parse(row.data) as unknown, rev: row.rev } : null;
   }
 
-  async isProcessed(channel: string, messageId: string): Promise<boolean> {
-    return this.processed.has(markKey(channel, messageId));
+  async isProcessed(conversationKey: string, messageId: string): Promise<boolean> {
+    return this.hasMark(conversationKey, messageId);
   }
 
-  async turnState(conversationKey: string, channel: string, messageId: string): Promise<TurnState> {
-    if (await this.isProcessed(channel, messageId)) return { processed: true, conversation: null };
+  async turnState(conversationKey: string, messageId: string): Promise<TurnState> {
+    if (this.hasMark(conversationKey, messageId)) return { processed: true, conversation: null };
     return { processed: false, conversation: await this.getConversation(conversationKey) };
   }
 
   async commitTurn(c: TurnCommit): Promise<CommitResult> {
     const { record: data, outbox: messages, submissions } = serialiseTurn(c);
-    const mark = markKey(c.channel, c.messageId);
-    if (this.processed.has(mark)) return { ok: false, reason: 'duplicate' };
+    // No await from the check to the writes: racing commits then see each other's mark, as with a database.
+    if (this.hasMark(c.conversationKey, c.messageId)) return { ok: false, reason: 'duplicate' };
     const current = this.conversations.get(c.conversationKey)?.rev ?? 0;
     if (current !== c.expectedRev) return { ok: false, reason: 'conflict' };
 
@@ -95,14 +95,16 @@ export class MemoryStore implements Store {
       const { conversationKey, channel, userId, now: createdAt } = c;
       this.submissions.set(id, { id, conversationKey, channel, userId, kind, data: text, createdAt });
     }
-    this.processed.set(mark, { conversationKey: c.conversationKey, seqs: entries.map((e) => e.seq) });
+    const marks = this.processed.get(c.conversationKey) ?? new Map<string, number[]>();
+    marks.set(c.messageId, entries.map((e) => e.seq));
+    this.processed.set(c.conversationKey, marks);
     return { ok: true, rev, outbox: entries.map(copy), leased: lease !== undefined };
   }
 
-  async repliesTo(channel: string, messageId: string): Promise<OutboxEntry[] | null> {
-    const mark = this.processed.get(markKey(channel, messageId));
-    if (!mark) return null;
-    return mark.seqs.flatMap((seq) => {
+  async repliesTo(conversationKey: string, messageId: string): Promise<OutboxEntry[] | null> {
+    const seqs = this.processed.get(conversationKey)?.get(messageId);
+    if (!seqs) return null;
+    return seqs.flatMap((seq) => {
       const entry = this.outbox.get(seq);
       return entry ? [copy(entry)] : [];
     });
@@ -273,14 +275,14 @@ export class MemoryStore implements Store {
   }
 
   async recordDelivery(delivery: Delivery): Promise<void> {
-    const key = markKey(delivery.channel, delivery.externalId);
+    const key = deliveryKey(delivery.channel, delivery.externalId);
     const kept = this.deliveries.get(key);
     if (kept && DELIVERY_RANK[delivery.state] < DELIVERY_RANK[kept.state]) return;
     this.deliveries.set(key, { ...delivery });
   }
 
   async getDelivery(channel: string, externalId: string): Promise<Delivery | null> {
-    const kept = this.deliveries.get(markKey(channel, externalId));
+    const kept = this.deliveries.get(deliveryKey(channel, externalId));
     return kept ? { ...kept } : null;
   }
 
@@ -291,6 +293,10 @@ export class MemoryStore implements Store {
   async close(): Promise<void> {
     // Nothing to release; the data goes with the process. Only ping() tells.
     this.closed = true;
+  }
+
+  private hasMark(conversationKey: string, messageId: string): boolean {
+    return this.processed.get(conversationKey)?.has(messageId) === true;
   }
 
   /** Whether any reply of the conversation is still pending. */
@@ -328,13 +334,13 @@ export class MemoryStore implements Store {
       for (const seq of this.outboxOf.get(key) ?? []) this.outbox.delete(seq);
       this.outboxOf.delete(key);
     }
-    for (const [mark, p] of this.processed) if (keys.has(p.conversationKey)) this.processed.delete(mark);
+    for (const key of keys) this.processed.delete(key);
     for (const [id, s] of this.submissions) if (keys.has(s.conversationKey)) this.submissions.delete(id);
   }
 }
 
-function markKey(channel: string, messageId: string): string {
-  return `${channel}\u0000${messageId}`;
+function deliveryKey(channel: string, externalId: string): string {
+  return `${channel}\u0000${externalId}`;
 }
 
 function isPending(row: OutboxEntry): boolean {

@@ -350,6 +350,28 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX alert_recipients_by_user ON alert_recipients (channel, user_id);
       `),
   },
+  {
+    name: 'processed marks kept per conversation',
+    up: (db) =>
+      db.exec(`
+        -- A message id is processed once per conversation (see Store.isProcessed). Keyed by the
+        -- conversation first, a mark needs no channel column (the key starts with it) and no second
+        -- index (erasure and the foreign key find a conversation's marks by the key's prefix): about
+        -- half the bytes a mark. SQLite's table rebuild with foreign keys left on, as they cannot be
+        -- switched inside this transaction: no table refers to processed, and each copied mark is
+        -- checked against conversations. Copied in key order, so the new tree's pages fill.
+        CREATE TABLE processed_new (
+          conversation_key TEXT NOT NULL REFERENCES conversations (key),
+          message_id TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          PRIMARY KEY (conversation_key, message_id)
+        ) WITHOUT ROWID;
+        INSERT INTO processed_new (conversation_key, message_id, created_at)
+          SELECT conversation_key, message_id, created_at FROM processed ORDER BY conversation_key, message_id;
+        DROP TABLE processed;
+        ALTER TABLE processed_new RENAME TO processed;
+      `),
+  },
 ];
 
 export interface MigrationReport {

@@ -133,13 +133,13 @@ export class SqliteStore implements Store {
     return { data, rev: row.rev };
   }
 
-  async isProcessed(channel: string, messageId: string): Promise<boolean> {
-    return this.sql.getMark.get(channel, messageId) !== undefined;
+  async isProcessed(conversationKey: string, messageId: string): Promise<boolean> {
+    return this.sql.getMark.get(conversationKey, messageId) !== undefined;
   }
 
-  async turnState(conversationKey: string, channel: string, messageId: string): Promise<TurnState> {
+  async turnState(conversationKey: string, messageId: string): Promise<TurnState> {
     // Two reads of one synchronous connection: nothing can come between them.
-    if (await this.isProcessed(channel, messageId)) return { processed: true, conversation: null };
+    if (await this.isProcessed(conversationKey, messageId)) return { processed: true, conversation: null };
     return { processed: false, conversation: await this.getConversation(conversationKey) };
   }
 
@@ -148,10 +148,9 @@ export class SqliteStore implements Store {
     return this.writes.write(() => this.writeTurn(c, turn));
   }
 
-  async repliesTo(channel: string, messageId: string): Promise<OutboxEntry[] | null> {
-    const mark = this.sql.getMark.get(channel, messageId) as { conversation_key: string } | undefined;
-    if (!mark) return null;
-    return this.entries(this.sql.repliesTo.all(mark.conversation_key, channel, messageId));
+  async repliesTo(conversationKey: string, messageId: string): Promise<OutboxEntry[] | null> {
+    if (this.sql.getMark.get(conversationKey, messageId) === undefined) return null;
+    return this.entries(this.sql.repliesTo.all(conversationKey, messageId));
   }
 
   async outboxSince(conversationKey: string, afterSeq: number, limit: number): Promise<OutboxEntry[]> {
@@ -312,13 +311,13 @@ export class SqliteStore implements Store {
   }
 
   private writeTurn(c: TurnCommit, { record: data, outbox: messages, submissions }: SerialisedTurn): CommitResult {
-    if (this.sql.getMark.get(c.channel, c.messageId)) return { ok: false, reason: 'duplicate' };
+    if (this.sql.getMark.get(c.conversationKey, c.messageId)) return { ok: false, reason: 'duplicate' };
     const written =
       c.expectedRev === 0
         ? this.sql.insertConversation.run(c.conversationKey, c.channel, c.userId, data, c.now)
         : this.sql.updateConversation.run(c.channel, c.userId, data, c.now, c.conversationKey, c.expectedRev);
     if (written.changes === 0) return { ok: false, reason: 'conflict' };
-    this.sql.insertMark.run(c.channel, c.messageId, c.conversationKey, c.now);
+    this.sql.insertMark.run(c.conversationKey, c.messageId, c.now);
     for (const { kind, data: text } of submissions) {
       this.sql.insertSubmission.run(c.conversationKey, c.channel, c.userId, kind, text, c.now);
     }
@@ -401,8 +400,8 @@ function prepare(db: Database.Database) {
       `UPDATE conversations SET channel = ?, user_id = ?, data = ?, rev = rev + 1, updated_at = ?
        WHERE key = ? AND rev = ?`,
     ),
-    getMark: s('SELECT conversation_key FROM processed WHERE channel = ? AND message_id = ?'),
-    insertMark: s('INSERT INTO processed (channel, message_id, conversation_key, created_at) VALUES (?, ?, ?, ?)'),
+    getMark: s('SELECT 1 FROM processed WHERE conversation_key = ? AND message_id = ?'),
+    insertMark: s('INSERT INTO processed (conversation_key, message_id, created_at) VALUES (?, ?, ?)'),
     insertOutbox: s(
       `INSERT INTO outbox (conversation_key, channel, message_id, message, created_at, next_attempt_at, lease_owner, lease_until)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -410,9 +409,7 @@ function prepare(db: Database.Database) {
     // Served by outbox_pending_by_conversation.
     anyPending: s(`SELECT 1 FROM outbox o WHERE o.conversation_key = ? AND ${PENDING} LIMIT 1`),
     // Bounded by the conversation index: the message's replies sit among its conversation's rows.
-    repliesTo: s(
-      `SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE conversation_key = ? AND channel = ? AND message_id = ? ORDER BY seq`,
-    ),
+    repliesTo: s(`SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE conversation_key = ? AND message_id = ? ORDER BY seq`),
     outboxSince: s(`SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE conversation_key = ? AND seq > ? ORDER BY seq LIMIT ?`),
     pendingOutbox: s(`SELECT ${OUTBOX_COLUMNS} FROM outbox o WHERE ${PENDING} ORDER BY seq LIMIT ?`),
     dueOutbox: s(

@@ -147,17 +147,27 @@ export interface TurnState {
 
 export interface Store {
   getConversation(conversationKey: string): Promise<StoredConversation | null>;
-  isProcessed(channel: string, messageId: string): Promise<boolean>;
+  /**
+   * Whether the conversation has processed this message id. Marks are kept
+   * per conversation, not per channel: every channel's ids are unique within
+   * a conversation (a WhatsApp wamid, a Telegram update, a Teams activity, a
+   * web chat client's id, a caseworker's `case:…:reply:uuid`), and a platform
+   * resends a message to the conversation it came from, so a retry is always
+   * caught; the same id in two conversations is two messages. The mark then
+   * lives under its conversation's key, found and erased by that prefix.
+   */
+  isProcessed(conversationKey: string, messageId: string): Promise<boolean>;
   /** isProcessed and getConversation in one read (one round trip on PostgreSQL), as every turn starts. */
-  turnState(conversationKey: string, channel: string, messageId: string): Promise<TurnState>;
+  turnState(conversationKey: string, messageId: string): Promise<TurnState>;
   /**
    * Writes the record, the processed mark, the outbox rows and the submissions atomically.
-   * Fails with `conflict` when the rev moved, `duplicate` when the message id
-   * was already processed; in both cases nothing is written.
+   * Fails with `conflict` when the rev moved, `duplicate` when the conversation
+   * already processed the message id (also to commits racing on it: one
+   * wins, the others hear `duplicate`); in both cases nothing is written.
    */
   commitTurn(commit: TurnCommit): Promise<CommitResult>;
-  /** The replies a processed message produced, in order; null if it was never processed. */
-  repliesTo(channel: string, messageId: string): Promise<OutboxEntry[] | null>;
+  /** The replies the conversation's message produced, in order; null if it was never processed there. */
+  repliesTo(conversationKey: string, messageId: string): Promise<OutboxEntry[] | null>;
   /** Replies of one conversation after `afterSeq`, oldest first. */
   outboxSince(conversationKey: string, afterSeq: number, limit: number): Promise<OutboxEntry[]>;
   /** Replies of every conversation neither delivered nor given up, oldest first. */

@@ -50,7 +50,7 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
         await commitOk(store, turn({ messageId: 'm1', record: RICH, outbox: [RICH, { text: RICH.text.km }] }));
 
         expect((await store.getConversation(KEY))?.data).toEqual(RICH);
-        expect((await store.repliesTo(CHANNEL, 'm1'))?.map((e) => e.message)).toEqual([RICH, { text: RICH.text.km }]);
+        expect((await store.repliesTo(KEY, 'm1'))?.map((e) => e.message)).toEqual([RICH, { text: RICH.text.km }]);
       });
 
       it('keeps JSON meaning: dates come back as strings and undefined fields are dropped', async () => {
@@ -68,8 +68,8 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
         await expect(store.commitTurn(turn({ messageId: 'm2', record: undefined }))).rejects.toThrow(TypeError);
 
         expect(await store.getConversation(KEY)).toBeNull();
-        expect(await store.isProcessed(CHANNEL, 'm1')).toBe(false);
-        expect(await store.isProcessed(CHANNEL, 'm2')).toBe(false);
+        expect(await store.isProcessed(KEY, 'm1')).toBe(false);
+        expect(await store.isProcessed(KEY, 'm2')).toBe(false);
         expect(await store.pendingOutbox(10)).toEqual([]);
       });
     });
@@ -85,19 +85,21 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
 
         expect(stale).toEqual({ ok: false, reason: 'conflict' });
         expect(await store.getConversation(KEY)).toEqual({ data: { v: 2 }, rev: 2 });
-        expect(await store.isProcessed(CHANNEL, 'm3')).toBe(false);
-        expect(await store.repliesTo(CHANNEL, 'm3')).toBeNull();
+        expect(await store.isProcessed(KEY, 'm3')).toBe(false);
+        expect(await store.repliesTo(KEY, 'm3')).toBeNull();
         expect((await store.outboxSince(KEY, 0, 10)).map((e) => e.message)).toEqual([{ text: 'one' }]);
       });
 
       it('reads what a turn starts from in one go: whether its message was handled, else the conversation', async () => {
-        expect(await store.turnState(KEY, CHANNEL, 'm1')).toEqual({ processed: false, conversation: null });
+        expect(await store.turnState(KEY, 'm1')).toEqual({ processed: false, conversation: null });
         await commitOk(store, turn({ messageId: 'm1', record: { v: 1 } }));
+        await commitOk(store, turn({ messageId: 'm9', conversationKey: 'web:other', record: { v: 'other' } }));
 
-        expect(await store.turnState(KEY, CHANNEL, 'm1')).toEqual({ processed: true, conversation: null });
-        expect(await store.turnState(KEY, CHANNEL, 'm2')).toEqual({ processed: false, conversation: { data: { v: 1 }, rev: 1 } });
-        expect(await store.turnState('web:none', CHANNEL, 'm2')).toEqual({ processed: false, conversation: null });
-        expect(await store.turnState(KEY, 'telegram', 'm1')).toEqual({ processed: false, conversation: { data: { v: 1 }, rev: 1 } });
+        expect(await store.turnState(KEY, 'm1')).toEqual({ processed: true, conversation: null });
+        expect(await store.turnState(KEY, 'm2')).toEqual({ processed: false, conversation: { data: { v: 1 }, rev: 1 } });
+        expect(await store.turnState('web:none', 'm2')).toEqual({ processed: false, conversation: null });
+        // Marks are the conversation's: m1 is new to another one.
+        expect(await store.turnState('web:other', 'm1')).toEqual({ processed: false, conversation: { data: { v: 'other' }, rev: 1 } });
       });
 
       it('refuses rev 0 for an existing conversation, and any other rev for a missing or newer one', async () => {
@@ -112,20 +114,62 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
         expect((await store.getConversation(KEY))?.rev).toBe(1);
       });
 
-      it('lets one of many conversations committing the same message id at once keep it; the others write nothing', async () => {
+      it('processes one message id in each of ten conversations at once, each with its own record, replies and submissions', async () => {
+        const keys = Array.from({ length: 10 }, (_, i) => `web:same-id-${i}`);
         const results = await Promise.all(
-          Array.from({ length: 10 }, (_, i) =>
-            store.commitTurn(turn({ messageId: 'shared', conversationKey: `web:racer${i}`, record: { racer: i }, outbox: [{ from: i }] })),
+          keys.map((conversationKey, i) =>
+            store.commitTurn(
+              turn({
+                messageId: 'shared',
+                conversationKey,
+                userId: `u${i}`,
+                record: { of: i },
+                outbox: [{ to: i }, { n: 2 }],
+                submissions: [rfl({ of: i })],
+              }),
+            ),
           ),
         );
 
-        const winners = results.flatMap((r, i) => (r.ok ? [i] : []));
-        expect(winners).toHaveLength(1);
-        expect(results.filter((r) => !r.ok)).toEqual(Array.from({ length: 9 }, () => ({ ok: false, reason: 'duplicate' })));
-        for (let i = 0; i < 10; i++) {
-          expect(await store.getConversation(`web:racer${i}`)).toEqual(i === winners[0] ? { data: { racer: i }, rev: 1 } : null);
+        expect(results.map((r) => r.ok)).toEqual(keys.map(() => true));
+        for (const [i, key] of keys.entries()) {
+          expect(await store.getConversation(key)).toEqual({ data: { of: i }, rev: 1 });
+          expect(await store.isProcessed(key, 'shared')).toBe(true);
+          expect((await store.repliesTo(key, 'shared'))?.map((e) => [e.conversationKey, e.message])).toEqual([
+            [key, { to: i }],
+            [key, { n: 2 }],
+          ]);
+          expect((await store.listSubmissions({ conversationKey: key }, 10)).map((s) => s.data)).toEqual([{ of: i }]);
+          // Each conversation still knows its own resend.
+          expect(await store.commitTurn(turn({ messageId: 'shared', conversationKey: key, expectedRev: 1 }))).toEqual(DUPLICATE);
         }
-        expect((await store.repliesTo(CHANNEL, 'shared'))?.map((e) => e.message)).toEqual([{ from: winners[0] }]);
+        expect(await store.isProcessed(KEY, 'shared')).toBe(false);
+      });
+
+      it('lets one of ten racing commits of one message in one conversation win; the others hear duplicate and write nothing', async () => {
+        const won: unknown[] = [];
+        for (const [expectedRev, id] of [
+          [0, 'first'],
+          [1, 'second'],
+        ] as const) {
+          const results = await Promise.all(
+            Array.from({ length: 10 }, (_, i) =>
+              store.commitTurn(
+                turn({ messageId: id, expectedRev, record: { id, from: i }, outbox: [{ id, from: i }], submissions: [rfl({ id, from: i })] }),
+              ),
+            ),
+          );
+
+          const winners = results.flatMap((r, i) => (r.ok ? [i] : []));
+          expect(winners).toHaveLength(1);
+          expect(results.filter((r) => !r.ok)).toEqual(Array.from({ length: 9 }, () => DUPLICATE));
+          const from = winners[0]!;
+          won.push({ id, from });
+          expect(await store.getConversation(KEY)).toEqual({ data: { id, from }, rev: expectedRev + 1 });
+          expect((await store.repliesTo(KEY, id))?.map((e) => e.message)).toEqual([{ id, from }]);
+        }
+        expect((await store.outboxSince(KEY, 0, 100)).map((e) => e.message)).toEqual(won);
+        expect((await store.listSubmissions({}, 100)).map((s) => s.data)).toEqual(won);
       });
 
       it('lets exactly one of many racing commits on the same rev win', async () => {
@@ -157,28 +201,19 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
           const winner = winners[0]!;
           won.push({ round, from: winner });
           expect(await store.getConversation(KEY)).toEqual({ data: { winner }, rev: expectedRev + 1 });
-          for (let i = 0; i < 25; i++) expect(await store.isProcessed(CHANNEL, `${round}-${i}`)).toBe(i === winner);
-          expect(await store.repliesTo(CHANNEL, `${round}-${winner}`)).toHaveLength(1);
+          for (let i = 0; i < 25; i++) expect(await store.isProcessed(KEY, `${round}-${i}`)).toBe(i === winner);
+          expect(await store.repliesTo(KEY, `${round}-${winner}`)).toHaveLength(1);
         }
         expect(await store.outboxSince(KEY, 0, 100)).toHaveLength(2);
         expect((await store.listSubmissions({ kind: 'race' }, 100)).map((s) => s.data)).toEqual(won);
-      });
-
-      it('lets one message id be committed once even when two conversations race for it', async () => {
-        const results = await Promise.all(
-          ['web:a', 'web:b'].map((conversationKey) => store.commitTurn(turn({ messageId: 'm1', conversationKey }))),
-        );
-
-        expect(results.filter((r) => r.ok)).toHaveLength(1);
-        expect(results.filter((r) => !r.ok)).toEqual([{ ok: false, reason: 'duplicate' }]);
       });
     });
 
     describe('processed marks', () => {
       it('marks a message as processed only once it is committed', async () => {
-        expect(await store.isProcessed(CHANNEL, 'm1')).toBe(false);
+        expect(await store.isProcessed(KEY, 'm1')).toBe(false);
         await commitOk(store, turn({ messageId: 'm1' }));
-        expect(await store.isProcessed(CHANNEL, 'm1')).toBe(true);
+        expect(await store.isProcessed(KEY, 'm1')).toBe(true);
       });
 
       it('refuses a message id seen before and writes nothing', async () => {
@@ -202,20 +237,19 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
         expect(await store.commitTurn(turn({ messageId: 'm1', expectedRev: 0 }))).toEqual(DUPLICATE);
       });
 
-      it('keeps marks per channel: the same id on another channel is a new message', async () => {
-        await commitOk(store, turn({ messageId: '42' }));
+      it('keeps marks per conversation: the same id in another conversation, of any channel, is a new message', async () => {
+        await commitOk(store, turn({ messageId: '42', outbox: [{ in: KEY }] }));
 
-        expect(await store.isProcessed('telegram', '42')).toBe(false);
+        expect(await store.isProcessed('web:other', '42')).toBe(false);
+        await commitOk(store, turn({ messageId: '42', conversationKey: 'web:other', outbox: [{ in: 'web:other' }] }));
+        expect(await store.isProcessed('telegram:c1', '42')).toBe(false);
         await commitOk(store, turn({ messageId: '42', channel: 'telegram', conversationKey: 'telegram:c1' }));
-        expect(await store.isProcessed('telegram', '42')).toBe(true);
-        expect(await store.repliesTo('telegram', '42')).toEqual([]);
-      });
 
-      it('treats message ids as unique per channel, across conversations', async () => {
-        await commitOk(store, turn({ messageId: '42' }));
-
-        expect(await store.commitTurn(turn({ messageId: '42', conversationKey: 'web:other' }))).toEqual(DUPLICATE);
-        expect(await store.getConversation('web:other')).toBeNull();
+        expect(await store.isProcessed('web:other', '42')).toBe(true);
+        expect(await store.isProcessed('telegram:c1', '42')).toBe(true);
+        expect((await store.repliesTo(KEY, '42'))?.map((e) => e.message)).toEqual([{ in: KEY }]);
+        expect((await store.repliesTo('web:other', '42'))?.map((e) => e.message)).toEqual([{ in: 'web:other' }]);
+        expect(await store.repliesTo('telegram:c1', '42')).toEqual([]);
       });
     });
 
@@ -252,11 +286,11 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
         await commitOk(store, turn({ messageId: 'm2', expectedRev: 1, outbox: [{ n: 3 }] }));
         await commitOk(store, turn({ messageId: 'm3', expectedRev: 2, outbox: [] }));
 
-        expect(await store.repliesTo(CHANNEL, 'm1')).toEqual(first.outbox);
-        expect((await store.repliesTo(CHANNEL, 'm2'))?.map((e) => e.message)).toEqual([{ n: 3 }]);
-        expect(await store.repliesTo(CHANNEL, 'm3')).toEqual([]);
-        expect(await store.repliesTo(CHANNEL, 'never')).toBeNull();
-        expect(await store.repliesTo('telegram', 'm1')).toBeNull();
+        expect(await store.repliesTo(KEY, 'm1')).toEqual(first.outbox);
+        expect((await store.repliesTo(KEY, 'm2'))?.map((e) => e.message)).toEqual([{ n: 3 }]);
+        expect(await store.repliesTo(KEY, 'm3')).toEqual([]);
+        expect(await store.repliesTo(KEY, 'never')).toBeNull();
+        expect(await store.repliesTo('web:other', 'm1')).toBeNull();
       });
 
       it('pages through one conversation with afterSeq and limit, never showing another', async () => {
@@ -314,7 +348,7 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
         await store.markDelivered([one!, two!, 987654], T0 + 200);
         await store.markDelivered([], T0 + 300);
         expect(await store.pendingOutbox(10)).toEqual([]);
-        expect((await store.repliesTo(CHANNEL, 'm1'))?.map((e) => e.deliveredAt)).toEqual([
+        expect((await store.repliesTo(KEY, 'm1'))?.map((e) => e.deliveredAt)).toEqual([
           T0 + 100,
           T0 + 200,
           T0 + 100,
@@ -560,7 +594,7 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
           await store.markDelivered([one!, two!], T0 + 5, { keep: false });
 
           expect(seqsOf(await store.outboxSince(KEY, 0, 10))).toEqual([three]);
-          expect(seqsOf((await store.repliesTo(CHANNEL, 'm1')) ?? [])).toEqual([three]);
+          expect(seqsOf((await store.repliesTo(KEY, 'm1')) ?? [])).toEqual([three]);
           expect(seqsOf(await store.pendingOutbox(10))).toEqual([three, x2]);
           expect(await store.releaseOutbox('a')).toBe(0);
           // Another conversation's replies, delivered and kept or still pending, are untouched.
@@ -571,8 +605,8 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
 
           await store.markDelivered([three!], T0 + 6, { keep: false });
           // Processed, with nothing left to show: [] (not null, which would mean never processed).
-          expect(await store.repliesTo(CHANNEL, 'm1')).toEqual([]);
-          expect(await store.isProcessed(CHANNEL, 'm1')).toBe(true);
+          expect(await store.repliesTo(KEY, 'm1')).toEqual([]);
+          expect(await store.isProcessed(KEY, 'm1')).toBe(true);
           expect(await store.commitTurn(turn({ messageId: 'm1', expectedRev: 1 }))).toEqual(DUPLICATE);
           expect(await store.outboxSince(KEY, 0, 10)).toEqual([]);
           expect(await store.outboxDepth()).toEqual([{ channel: 'web', pending: 1, oldestCreatedAt: T0 }]);
@@ -695,8 +729,6 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
         expect(await store.commitTurn(stale)).toEqual(CONFLICT);
         const again = turn({ messageId: 'm1', expectedRev: 1, submissions: [rfl({ v: 'again' })] });
         expect(await store.commitTurn(again)).toEqual(DUPLICATE);
-        const elsewhere = turn({ messageId: 'm1', conversationKey: 'web:b', submissions: [rfl({ v: 'elsewhere' })] });
-        expect(await store.commitTurn(elsewhere)).toEqual(DUPLICATE);
 
         expect((await store.listSubmissions({}, 10)).map((s) => s.data)).toEqual([{ v: 1 }]);
       });
@@ -710,8 +742,8 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
         );
 
         expect(await store.getConversation(KEY)).toBeNull();
-        expect(await store.isProcessed(CHANNEL, 'm1')).toBe(false);
-        expect(await store.isProcessed(CHANNEL, 'm2')).toBe(false);
+        expect(await store.isProcessed(KEY, 'm1')).toBe(false);
+        expect(await store.isProcessed(KEY, 'm2')).toBe(false);
         expect(await store.pendingOutbox(10)).toEqual([]);
         expect(await store.listSubmissions({}, 10)).toEqual([]);
       });
@@ -742,7 +774,8 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
       const people = [
         { conversationKey: 'web:c1', channel: 'web', userId: 'u1', messageId: 'w1' },
         { conversationKey: 'web:c2', channel: 'web', userId: 'u1', messageId: 'w2' },
-        { conversationKey: 'web:c3', channel: 'web', userId: 'u2', messageId: 'w3' },
+        // The erased conversation's message id, kept under its own conversation.
+        { conversationKey: 'web:c3', channel: 'web', userId: 'u2', messageId: 'w1' },
         { conversationKey: 'telegram:c1', channel: 'telegram', userId: 'u1', messageId: 'w1' },
       ];
 
@@ -761,8 +794,8 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
 
         for (const p of people.slice(0, 2)) {
           expect(await store.getConversation(p.conversationKey)).toBeNull();
-          expect(await store.isProcessed(p.channel, p.messageId)).toBe(false);
-          expect(await store.repliesTo(p.channel, p.messageId)).toBeNull();
+          expect(await store.isProcessed(p.conversationKey, p.messageId)).toBe(false);
+          expect(await store.repliesTo(p.conversationKey, p.messageId)).toBeNull();
           expect(await store.outboxSince(p.conversationKey, 0, 10)).toEqual([]);
         }
         expect((await store.pendingOutbox(10)).map((e) => e.conversationKey)).toEqual(['web:c3', 'telegram:c1']);
@@ -774,8 +807,8 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
 
         for (const p of people.slice(2)) {
           expect(await store.getConversation(p.conversationKey)).toEqual({ data: { of: p.conversationKey }, rev: 1 });
-          expect(await store.isProcessed(p.channel, p.messageId)).toBe(true);
-          expect((await store.repliesTo(p.channel, p.messageId))?.map((e) => e.message)).toEqual([{ to: p.userId }]);
+          expect(await store.isProcessed(p.conversationKey, p.messageId)).toBe(true);
+          expect((await store.repliesTo(p.conversationKey, p.messageId))?.map((e) => e.message)).toEqual([{ to: p.userId }]);
           expect(await store.listSubmissions({ conversationKey: p.conversationKey }, 10)).toEqual([
             expect.objectContaining({ userId: p.userId, data: { of: p.conversationKey } }),
           ]);
@@ -842,7 +875,7 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
         const channel = key.split(':')[0]!;
         return {
           record: (await store.getConversation(key)) !== null,
-          mark: await store.isProcessed(channel, `${key}-m`),
+          mark: await store.isProcessed(key, `${key}-m`),
           replies: (await store.outboxSince(key, 0, 10)).length,
           submissions: (await store.listSubmissions({ conversationKey: key }, 10)).length,
           reference: (await store.getReference(key)) !== null,
@@ -1035,14 +1068,14 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
         const read = await store.getConversation(KEY);
         (read!.data as typeof record).list.push(3);
         const reads = [
-          await store.repliesTo(CHANNEL, 'm1'),
+          await store.repliesTo(KEY, 'm1'),
           await store.outboxSince(KEY, 0, 1),
           await store.pendingOutbox(1),
         ];
         for (const list of reads) (list![0]!.message as { text: string }).text = 'changed-read';
 
         expect(await store.getConversation(KEY)).toEqual({ data: { profile: { locale: 'km' }, list: [1, 2] }, rev: 1 });
-        expect((await store.repliesTo(CHANNEL, 'm1'))?.[0]).toMatchObject({
+        expect((await store.repliesTo(KEY, 'm1'))?.[0]).toMatchObject({
           message: { text: 'hello', choices: [{ id: 'a' }] },
           deliveredAt: null,
         });
@@ -1089,7 +1122,7 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
           expect(submitted.map((s) => s.data)).toEqual([RICH]);
 
           expect(await store.getConversation(KEY)).toEqual({ data: { v: 2 }, rev: 2 });
-          expect(await store.isProcessed(CHANNEL, 'm1')).toBe(true);
+          expect(await store.isProcessed(KEY, 'm1')).toBe(true);
           expect(await store.outboxSince(KEY, 0, 10)).toEqual(before);
           expect((await store.pendingOutbox(10)).map((e) => e.message)).toEqual([{ n: 2 }, { n: 3 }]);
           expect(await store.commitTurn(turn({ messageId: 'm3', expectedRev: 1 }))).toEqual(CONFLICT);
@@ -1141,7 +1174,7 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
 
           store = await reopenStore(store, harness);
 
-          expect(await store.repliesTo(CHANNEL, 'm2')).toEqual([]);
+          expect(await store.repliesTo(KEY, 'm2')).toEqual([]);
           const next = await commitOk(store, turn({ messageId: 'm3', expectedRev: 1, outbox: [{ n: 3 }] }));
           expect(next.outbox[0]!.seq).toBeGreaterThan(deleted.outbox[0]!.seq);
         });

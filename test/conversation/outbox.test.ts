@@ -79,7 +79,7 @@ describe.each([
     ]);
     // Deleted at delivery: nothing of what was said is kept, and the message still counts as handled.
     expect(await store.outboxSince(chat[0]!.conversationKey, 0, 10)).toEqual([]);
-    expect(await store.repliesTo('chat', chat[0]!.messageId)).toEqual([]);
+    expect(await store.repliesTo(chat[0]!.conversationKey, chat[0]!.messageId)).toEqual([]);
     // Kept, delivered, for the page to read back: the first at once, the second after its retry.
     expect((await store.outboxSince(page[0]!.conversationKey, 0, 10)).map((e) => [e.seq, e.deliveredAt, e.attempts])).toEqual([
       [page[0]!.seq, T0, 0],

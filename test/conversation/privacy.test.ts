@@ -28,7 +28,7 @@ describe('delete my data', () => {
     expect(keysOf(replies)).toEqual(['privacy:erased']);
     expect(await bot.record()).toBeNull();
     expect(await bot.store.outboxSince(bot.key, 0, 100)).toEqual([]);
-    expect(await bot.store.isProcessed(bot.ref.channel, 'm1')).toBe(false);
+    expect(await bot.store.isProcessed(bot.key, 'm1')).toBe(false);
     // The goodbye still reached the person, straight from the engine.
     expect(bot.channel.deliveries.at(-1)?.messages.map((m) => m.text).join()).toContain('deleted');
   });

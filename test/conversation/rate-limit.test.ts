@@ -55,7 +55,7 @@ describe('the per-conversation message limit', () => {
     const dropped = await bot.handle({ text: 'menu', messageId: 'dropped-1' });
     expect(dropped).toEqual({ status: 'processed', replies: [] });
     expect(await bot.rev()).toBe(revBefore + 1);
-    expect(await bot.store.isProcessed(bot.ref.channel, 'dropped-1')).toBe(true);
+    expect(await bot.store.isProcessed(bot.key, 'dropped-1')).toBe(true);
     expect(await bot.handle({ text: 'menu', messageId: 'dropped-1' })).toEqual({ status: 'duplicate', replies: [] });
   });
 

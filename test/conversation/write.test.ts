@@ -21,7 +21,7 @@ describe('engine.write', () => {
     expect(result).toMatchObject({ status: 'processed', delivered: true });
     expect(keysOf(bot.channel.messages)).toEqual(['common:help']);
     // Written, then deleted at delivery (the platform keeps the chat): handled, with nothing left to show.
-    expect(await bot.store.repliesTo(bot.ref.channel, 'case:1:reply:a')).toEqual([]);
+    expect(await bot.store.repliesTo(bot.key, 'case:1:reply:a')).toEqual([]);
     expect((await bot.store.outboxSince(bot.key, 0, 100)).filter((e) => e.messageId === 'case:1:reply:a')).toEqual([]);
   });
 
@@ -67,7 +67,7 @@ describe('engine.write', () => {
     await bot.press('data.erase.confirm');
     await expect(bot.engine.write(bot.ref, 'w1', sayHelp)).rejects.toBeInstanceOf(ConversationGoneError);
     expect(await bot.record()).toBeNull();
-    expect(await bot.store.repliesTo(bot.ref.channel, 'w1')).toBeNull();
+    expect(await bot.store.repliesTo(bot.key, 'w1')).toBeNull();
   });
 
   it('refuses a channel this instance does not serve', async () => {

@@ -189,7 +189,7 @@ test('answers any text a person can type in a well-formed update', async () => {
       expectNoPollution();
       expect(answer.status).toBe(200);
       await settle(server.app);
-      expect(await server.app.store.isProcessed('telegram', `u${updateId}`)).toBe(true);
+      expect(await server.app.store.isProcessed(`telegram:${chatId}`, `u${updateId}`)).toBe(true);
       const replies = api.callsTo('sendMessage').slice(sentBefore).filter((c) => String(c.body.chat_id) === String(chatId));
       // A message that is a bot command Telegram's menu sends is answered too; either way, something comes back.
       expect(replies.length).toBeGreaterThan(0);

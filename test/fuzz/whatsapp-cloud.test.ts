@@ -200,7 +200,7 @@ test('answers any text a person can type, from a new number', async () => {
       expectNoPollution();
       expect(answer.status).toBe(200);
       await settle(server.app);
-      expect(await server.app.store.isProcessed('whatsapp-cloud', wamid)).toBe(true);
+      expect(await server.app.store.isProcessed(`whatsapp-cloud:${from}`, wamid)).toBe(true);
       expect(graph.calls.slice(sentBefore).some((c) => c.body.to === from)).toBe(true);
     }),
     { numRuns: runs(60) },

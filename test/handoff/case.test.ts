@@ -160,7 +160,7 @@ describe('a caseworker', () => {
     expect(bot.events.map((e) => e.type)).toEqual(['case.updated', 'message.added', 'message.delivery']);
     // Written through the outbox under its source id, then deleted once delivered, as this channel keeps its own
     // chat (the web chat keeps it for its history: replies-across-channels.test.ts).
-    expect(await bot.store.repliesTo(bot.ref.channel, line.sourceId)).toEqual([]);
+    expect(await bot.store.repliesTo(bot.key, line.sourceId)).toEqual([]);
     // The person's answer goes back to the case.
     expect(await bot.send('Yes, I am at a friend\'s place.')).toEqual([]);
     expect((await lines(bot, c)).at(-1)).toEqual({ author: 'person', text: 'Yes, I am at a friend\'s place.' });

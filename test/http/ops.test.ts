@@ -244,7 +244,7 @@ describeWithRedis('readiness and delivery with Redis', () => {
         headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'webhook-secret_42' },
         body: JSON.stringify(update),
       });
-      expect(await server.app.store.repliesTo('telegram', 'u2')).not.toBeNull();
+      expect(await server.app.store.repliesTo('telegram:43', 'u2')).not.toBeNull();
       await eventually(async () => (await server!.app.store.pendingOutbox(10)).length === 0);
       await eventually(() => delivered.length > 0 && api.callsTo('sendMessage').length === delivered.length);
       expect(api.callsTo('sendMessage').map((c) => c.body.text)).toEqual(delivered);

@@ -118,7 +118,7 @@ test('SIGTERM to `tsx src/main.ts` lets the turn in flight finish sending, then 
   expect(server.events('stopped')).toHaveLength(1);
   const saved = new SqliteStore(db.path);
   const rows = await saved.outboxSince(`telegram:${CHAT_ID}`, 0, 10);
-  const replies = await saved.repliesTo('telegram', `u${update.update_id}`);
+  const replies = await saved.repliesTo(`telegram:${CHAT_ID}`, `u${update.update_id}`);
   await saved.close();
   // Every reply of the turn went out: each left the outbox once Telegram took it, and none still waits.
   expect(replies).toEqual([]);

@@ -203,7 +203,7 @@ describeWithPostgres('a database outage under load', () => {
         // Nothing left, neither waiting nor given up: each reply was deleted once Telegram took it.
         expect(await store.outboxSince(`telegram:${chatId}`, 0, 10_000)).toEqual([]);
         // Every update answered 200 was handled (its processed mark stays), and got its replies once, in the order sent.
-        for (const u of updates) expect(await store.repliesTo('telegram', `u${u.update_id}`)).toEqual([]);
+        for (const u of updates) expect(await store.repliesTo(`telegram:${chatId}`, `u${u.update_id}`)).toEqual([]);
         const calls = api.callsTo('sendMessage').filter((c) => Number(c.body.chat_id) === chatId);
         const expected = oracle.slice(0, updates.length).flat();
         // A reply Telegram took just before or while the database was cut could not be marked sent: the

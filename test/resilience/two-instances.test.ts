@@ -270,7 +270,7 @@ describeWithPostgres('two instances on PostgreSQL and Redis', () => {
           // Every inbound message was handled: its processed mark stays, its delivered replies do not.
           const updateIds = telegramUpdates.get(chatId)!;
           expect(updateIds).toHaveLength(MESSAGES);
-          for (const id of updateIds) expect(await store.repliesTo('telegram', `u${id}`)).toEqual([]);
+          for (const id of updateIds) expect(await store.repliesTo(`telegram:${chatId}`, `u${id}`)).toEqual([]);
           const calls = byChat.get(chatId) ?? [];
           // Only a call right after an identical one that the killed instance made before it died.
           const matched = alignSends(calls, expected, (previous, call) => previous.from === 'a' && previous.at <= killedAt && call.at >= killedAt);

@@ -109,29 +109,60 @@ describeWithPostgres('PostgresStore and PostgresHandoffStore on a real database'
       );
 
       expect(await store.getConversation('web:c1')).toBeNull();
-      expect(await store.isProcessed('web', 'm1')).toBe(false);
+      expect(await store.isProcessed('web:c1', 'm1')).toBe(false);
       expect(await temp.sql('SELECT * FROM outbox')).toEqual([]);
       expect(await temp.sql('SELECT * FROM submissions')).toEqual([]);
       expect((await store.commitTurn(turn('m2', { outbox: ['fine'] }))).ok).toBe(true);
     });
 
-    it('undoes a turn whose message id another conversation marked while it ran, and calls it a duplicate', async () => {
+    it('undoes a turn whose message its conversation marked while it ran, and calls it a duplicate', async () => {
       const { store } = await instance();
-      await store.commitTurn(turn('m0', { conversationKey: 'web:other', userId: 'u2' }));
-      // Another conversation's turn with the same message id, under way: its mark is written, not committed.
+      await store.commitTurn(turn('m0'));
+      // A mark for the same conversation and message id, written outside the commit function and not committed:
+      // it does not take the conversation's row, so only the mark's key stands in the turn's way.
       const racer = await connect();
       await racer.query('BEGIN');
-      await racer.query(`INSERT INTO processed (channel, message_id, conversation_key, created_at) VALUES ('web', 'm1', 'web:other', 1)`);
+      await racer.query(`INSERT INTO processed (conversation_key, message_id, created_at) VALUES ('web:c1', 'm1', 1)`);
 
       // Past the duplicate check (the racer's mark is not committed), the record written, then it waits on the mark.
-      const committing = store.commitTurn(turn('m1', { outbox: ['reply'], submissions: [{ kind: 'rfl', data: {} }] }));
+      const committing = store.commitTurn(turn('m1', { expectedRev: 1, record: { step: 2 }, outbox: ['reply'], submissions: [{ kind: 'rfl', data: {} }] }));
       await new Promise((resolve) => setTimeout(resolve, 200));
       await racer.query('COMMIT');
 
       expect(await committing).toEqual({ ok: false, reason: 'duplicate' });
-      expect(await store.getConversation('web:c1')).toBeNull();
+      expect(await store.getConversation('web:c1')).toEqual({ data: { step: 1 }, rev: 1 });
       expect(await temp.sql(`SELECT conversation_key FROM outbox`)).toEqual([]);
       expect(await temp.sql('SELECT * FROM submissions')).toEqual([]);
+    });
+
+    it('calls a turn that waited behind a commit of its own message a duplicate, and behind another message a conflict', async () => {
+      const { store } = await instance();
+      await store.commitTurn(turn('m0'));
+
+      for (const [id, marked, outcome] of [
+        ['m1', 'm1', 'duplicate'],
+        ['m2', 'm9', 'conflict'],
+      ] as const) {
+        // Another commit under way: the conversation's row moved and a mark written, neither committed yet.
+        const racer = await connect();
+        await racer.query('BEGIN');
+        await racer.query(`UPDATE conversations SET rev = rev + 1 WHERE key = 'web:c1'`);
+        await racer.query(`INSERT INTO processed (conversation_key, message_id, created_at) VALUES ('web:c1', $1, 1)`, [marked]);
+        const rev = (await store.getConversation('web:c1'))!.rev;
+
+        // Waits for the racer's row, then finds the rev moved.
+        const committing = store.commitTurn(turn(id, { expectedRev: rev, outbox: ['reply'] }));
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await racer.query('COMMIT');
+
+        expect(await committing).toEqual({ ok: false, reason: outcome });
+      }
+      expect(await temp.sql(`SELECT message_id FROM processed ORDER BY message_id`)).toEqual([
+        { message_id: 'm0' },
+        { message_id: 'm1' },
+        { message_id: 'm9' },
+      ]);
+      expect(await temp.sql(`SELECT conversation_key FROM outbox`)).toEqual([]);
     });
 
     it('erases a person all or nothing', async () => {
@@ -143,8 +174,8 @@ describeWithPostgres('PostgresStore and PostgresHandoffStore on a real database'
 
       await expect(store.deleteUser('web', 'u1')).rejects.toThrow(/delete refused/);
 
-      expect(await store.isProcessed('web', 'm1')).toBe(true);
-      expect(await store.repliesTo('web', 'm1')).toHaveLength(1);
+      expect(await store.isProcessed('web:c1', 'm1')).toBe(true);
+      expect(await store.repliesTo('web:c1', 'm1')).toHaveLength(1);
       expect(await store.listSubmissions({}, 10)).toHaveLength(1);
       expect(await store.getReference('web:c1')).toEqual({ v: 1 });
     });
@@ -202,7 +233,7 @@ describeWithPostgres('PostgresStore and PostgresHandoffStore on a real database'
       expect(outcome).toBeInstanceOf(Error);
       await blocker.query('ROLLBACK');
       expect(await store.getConversation('web:c1')).toEqual({ data: { step: 1 }, rev: 1 });
-      expect(await store.isProcessed('web', 'm2')).toBe(false);
+      expect(await store.isProcessed('web:c1', 'm2')).toBe(false);
       expect(await store.commitTurn(turn('m2', { expectedRev: 1 }))).toMatchObject({ ok: true, rev: 2 });
     });
 
@@ -252,7 +283,7 @@ describeWithPostgres('PostgresStore and PostgresHandoffStore on a real database'
       await store.commitTurn(turn('m1', { record, outbox: [record] }));
 
       expect(await store.getConversation('web:c1')).toEqual({ data: record, rev: 1 });
-      expect((await store.repliesTo('web', 'm1'))?.[0]?.message).toEqual(record);
+      expect((await store.repliesTo('web:c1', 'm1'))?.[0]?.message).toEqual(record);
     });
 
     it('fails loudly on a bigint past what a JavaScript number holds exactly', async () => {

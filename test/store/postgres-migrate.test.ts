@@ -96,7 +96,41 @@ describeWithPostgres('PostgreSQL migrations', () => {
     expect(report.from).toBe(1);
     expect(report.applied.map((m) => m.version)).toEqual(MIGRATIONS.slice(1).map((m) => m.version));
     expect(await store.getConversation('web:c1')).toEqual({ data: { step: 1 }, rev: 1 });
-    expect((await store.repliesTo('web', 'm1'))?.map((e) => e.message)).toEqual([{ text: 'hi' }]);
+    expect((await store.repliesTo('web:c1', 'm1'))?.map((e) => e.message)).toEqual([{ text: 'hi' }]);
+  });
+
+  it('keeps the processed marks when they move to the per-conversation layout: a resend is still a duplicate', async () => {
+    const db = open();
+    const step = MIGRATIONS.find((m) => m.name === 'processed marks kept per conversation')!.version;
+    await migratePostgres(db, MIGRATIONS.slice(0, step - 1));
+    const store = new PostgresStore(db);
+    const commit = (conversationKey: string, messageId: string, expectedRev = 0) => {
+      const [channel = ''] = conversationKey.split(':');
+      return { conversationKey, channel, userId: 'u1', expectedRev, record: { step: 1 }, messageId, outbox: [{ text: 'hi' }], now: 1 };
+    };
+    // Through the commit function of the step before, into marks keyed by channel and message id.
+    expect(await store.commitTurn(commit('web:c1', 'm1'))).toMatchObject({ ok: true });
+    expect(await store.commitTurn(commit('telegram:9', 'u7'))).toMatchObject({ ok: true });
+
+    expect((await migratePostgres(db)).applied.map((m) => m.version)).toEqual(MIGRATIONS.slice(step - 1).map((m) => m.version));
+
+    const t = temp.schema;
+    expect(await temp.sql(`SELECT conversation_key, message_id FROM ${t}.processed ORDER BY conversation_key`)).toEqual([
+      { conversation_key: 'telegram:9', message_id: 'u7' },
+      { conversation_key: 'web:c1', message_id: 'm1' },
+    ]);
+    expect(await temp.sql(`SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = 'processed'`, [t])).toEqual([
+      { indexname: 'processed_pkey' },
+    ]);
+    expect(await temp.sql(`SELECT conname FROM pg_constraint WHERE conrelid = '${t}.processed'::regclass ORDER BY conname`)).toEqual([
+      { conname: 'processed_conversation_key_fkey' },
+      { conname: 'processed_pkey' },
+    ]);
+    expect(await store.isProcessed('web:c1', 'm1')).toBe(true);
+    expect(await store.isProcessed('telegram:9', 'u7')).toBe(true);
+    expect((await store.repliesTo('web:c1', 'm1'))?.map((e) => e.message)).toEqual([{ text: 'hi' }]);
+    expect(await store.commitTurn(commit('web:c1', 'm1', 1))).toEqual({ ok: false, reason: 'duplicate' });
+    expect(await store.commitTurn(commit('web:c2', 'm1'))).toMatchObject({ ok: true, rev: 1 });
   });
 
   it('refuses a schema written by a newer build, and changes nothing', async () => {

@@ -115,14 +115,14 @@ describe('SqliteStore with group commit', () => {
     const s = store();
     const [first, duplicate, stale] = await Promise.all([
       s.commitTurn(commit(1)),
-      s.commitTurn(commit(2, { messageId: 'm1' })),
+      s.commitTurn(commit(1, { expectedRev: 1, record: { n: 'again' }, outbox: [{ text: 'again' }] })),
       s.commitTurn(commit(1, { messageId: 'm9', expectedRev: 5 })),
     ]);
     expect(first.ok).toBe(true);
     expect(duplicate).toEqual({ ok: false, reason: 'duplicate' });
     expect(stale).toEqual({ ok: false, reason: 'conflict' });
-    expect(await s.getConversation('web:c2')).toBeNull();
     expect(await s.getConversation('web:c1')).toEqual({ data: { n: 1 }, rev: 1 });
+    expect((await s.outboxSince('web:c1', 0, 10)).map((e) => e.message)).toEqual([{ text: 'reply 1' }]);
   });
 
   it('writes what was asked for before close, without waiting for the event loop', async () => {

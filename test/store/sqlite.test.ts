@@ -146,8 +146,8 @@ describe('SqliteStore on disk', () => {
 
     expect(inspect().pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     expect(await s.getConversation('web:c1')).toEqual({ data: { step: 1 }, rev: 1 });
-    expect(await s.isProcessed('web', 'm1')).toBe(true);
-    expect((await s.repliesTo('web', 'm1'))?.map((e) => e.message)).toEqual([{ text: 'hi' }]);
+    expect(await s.isProcessed('web:c1', 'm1')).toBe(true);
+    expect((await s.repliesTo('web:c1', 'm1'))?.map((e) => e.message)).toEqual([{ text: 'hi' }]);
     expect(await s.listSubmissions({}, 10)).toEqual([]);
     const next = { ...commit('m2'), expectedRev: 1, submissions: [{ kind: 'rfl', data: { seeking: 'sister' } }] };
     expect(await s.commitTurn(next)).toMatchObject({ ok: true, rev: 2 });
@@ -264,6 +264,40 @@ describe('SqliteStore on disk', () => {
     expect((await s.dueOutbox(100, ['web'], 10)).map((e) => e.message)).toEqual([{ n: 2 }]);
   });
 
+  it('upgrades processed marks to the per-conversation layout: a resend is still a duplicate, and the same id elsewhere is new', async () => {
+    const before = MIGRATIONS.findIndex((m) => m.name === 'processed marks kept per conversation');
+    await mkdir(dirname(file), { recursive: true });
+    const old = new Database(file);
+    inspectors.push(old);
+    old.pragma('foreign_keys = ON');
+    migrate(old, MIGRATIONS.slice(0, before));
+    old.prepare("INSERT INTO conversations VALUES ('web:c1', 'web', 'u1', '{\"step\":1}', 1, 1)").run();
+    old.prepare("INSERT INTO conversations VALUES ('telegram:9', 'telegram', '9', '{}', 1, 1)").run();
+    old.prepare("INSERT INTO processed VALUES ('web', 'm1', 'web:c1', 1)").run();
+    old.prepare("INSERT INTO processed VALUES ('telegram', 'u7', 'telegram:9', 2)").run();
+    old.prepare("INSERT INTO outbox (conversation_key, channel, message_id, message, created_at) VALUES ('web:c1', 'web', 'm1', '{\"text\":\"hi\"}', 1)").run();
+    old.close();
+
+    const s = store();
+
+    const db = inspect();
+    expect(db.prepare('SELECT * FROM processed ORDER BY conversation_key').all()).toEqual([
+      { conversation_key: 'telegram:9', message_id: 'u7', created_at: 2 },
+      { conversation_key: 'web:c1', message_id: 'm1', created_at: 1 },
+    ]);
+    // No index besides the table's own key (WITHOUT ROWID: the table is its primary key), and the foreign key holds.
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'processed'").pluck().all()).toEqual([]);
+    expect(db.pragma('foreign_key_list(processed)')).toMatchObject([{ table: 'conversations', from: 'conversation_key', to: 'key' }]);
+    expect(await s.isProcessed('web:c1', 'm1')).toBe(true);
+    expect(await s.isProcessed('telegram:9', 'u7')).toBe(true);
+    expect((await s.repliesTo('web:c1', 'm1'))?.map((e) => e.message)).toEqual([{ text: 'hi' }]);
+    expect(await s.commitTurn({ ...commit('m1'), expectedRev: 1 })).toEqual({ ok: false, reason: 'duplicate' });
+    expect(await s.commitTurn({ ...commit('m1'), conversationKey: 'web:c2' })).toMatchObject({ ok: true, rev: 1 });
+    expect(await s.deleteUser('web', 'u1')).toBe(2);
+    expect(await s.isProcessed('web:c1', 'm1')).toBe(false);
+    expect(await s.isProcessed('telegram:9', 'u7')).toBe(true);
+  });
+
   it('does not run migrations again on reopen, and keeps the data', async () => {
     const first = store();
     await first.commitTurn(commit('m1'));
@@ -291,7 +325,7 @@ describe('SqliteStore on disk', () => {
     await expect(s.commitTurn(commit('m1', ['fine', 'boom']))).rejects.toThrow('boom refused');
 
     expect(await s.getConversation('web:c1')).toBeNull();
-    expect(await s.isProcessed('web', 'm1')).toBe(false);
+    expect(await s.isProcessed('web:c1', 'm1')).toBe(false);
     expect(inspect().prepare('SELECT count(*) FROM outbox').pluck().get()).toBe(0);
   });
 
@@ -306,7 +340,7 @@ describe('SqliteStore on disk', () => {
     await expect(s.commitTurn({ ...commit('m1', ['reply']), submissions })).rejects.toThrow('boom refused');
 
     expect(await s.getConversation('web:c1')).toBeNull();
-    expect(await s.isProcessed('web', 'm1')).toBe(false);
+    expect(await s.isProcessed('web:c1', 'm1')).toBe(false);
     expect(await s.pendingOutbox(10)).toEqual([]);
     expect(inspect().prepare('SELECT count(*) FROM submissions').pluck().get()).toBe(0);
   });
@@ -319,8 +353,8 @@ describe('SqliteStore on disk', () => {
 
     await expect(s.deleteUser('web', 'u1')).rejects.toThrow('erase refused');
 
-    expect(await s.isProcessed('web', 'm1')).toBe(true);
-    expect(await s.repliesTo('web', 'm1')).toHaveLength(1);
+    expect(await s.isProcessed('web:c1', 'm1')).toBe(true);
+    expect(await s.repliesTo('web:c1', 'm1')).toHaveLength(1);
     expect(await s.listSubmissions({}, 10)).toHaveLength(1);
   });
 
@@ -371,7 +405,7 @@ describe('SqliteStore on disk', () => {
     inspect().prepare("UPDATE outbox SET message = 'oops' WHERE seq = ?").run(seq);
 
     await expect(s.pendingOutbox(10)).rejects.toThrow(`outbox.message of seq ${seq} is not valid JSON`);
-    await expect(s.repliesTo('web', 'm1')).rejects.toBeInstanceOf(StoreDataError);
+    await expect(s.repliesTo('web:c1', 'm1')).rejects.toBeInstanceOf(StoreDataError);
   });
 
   it('names the submission row when stored data is not JSON', async () => {

@@ -46,7 +46,7 @@ export function registerApi(app: FastifyInstance, { engine, store }: WebchatDeps
     // The engine's result has no outbox seqs; they come from the committed rows. Each reply carries its
     // seq so that a client that also polls the history shows it once (none after "delete my data",
     // whose goodbye is not kept).
-    const entries = await store.repliesTo(CHANNEL, parsed.message.messageId);
+    const entries = await store.repliesTo(conversationKey(parsed.message), parsed.message.messageId);
     const seqs = entries?.length === result.replies.length ? entries.map((e) => e.seq) : null;
     const replies = seqs ? result.replies.map((r, i) => ({ seq: seqs[i], ...r })) : result.replies;
     reply.header('cache-control', 'no-store');

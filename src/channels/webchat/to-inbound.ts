@@ -59,10 +59,11 @@ export interface InboundContext {
 
 /**
  * A web chat request body as the engine's InboundMessage. The page itself is
- * the user, so userId is the conversation id. The engine de-duplicates by
- * channel and message id; ids chosen by clients are scoped to their
- * conversation so that one client can never reuse another's id and be given
- * that conversation's replies.
+ * the user, so userId is the conversation id. Ids chosen by clients are
+ * scoped to their conversation so that one client can never reuse another's
+ * id and be given that conversation's replies (processed marks are kept per
+ * conversation too), and so that a resend still matches the marks kept with
+ * that prefix.
  */
 export function toInbound(body: unknown, ctx: InboundContext): ParseResult {
   const parsed = WebchatMessageSchema.safeParse(body);

@@ -397,4 +397,84 @@ export const MIGRATIONS: readonly PostgresMigration[] = [
       $fn$;
     `,
   },
+  {
+    version: 7,
+    name: 'processed marks kept per conversation',
+    sql: `
+      -- A message id is processed once per conversation (see Store.isProcessed). Keyed by the conversation
+      -- first, a mark needs no channel column (the key starts with it) and no second index: erasure and the
+      -- foreign key's checks use the primary key's prefix. Rebuilt, not altered: a dropped column's bytes
+      -- would stay in every row written before.
+      CREATE TABLE processed_new (
+        conversation_key TEXT NOT NULL REFERENCES conversations (key),
+        message_id TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (conversation_key, message_id)
+      );
+      INSERT INTO processed_new (conversation_key, message_id, created_at)
+        SELECT conversation_key, message_id, created_at FROM processed;
+      DROP TABLE processed;
+      ALTER TABLE processed_new RENAME TO processed;
+      ALTER TABLE processed RENAME CONSTRAINT processed_new_pkey TO processed_pkey;
+      ALTER TABLE processed RENAME CONSTRAINT processed_new_conversation_key_fkey TO processed_conversation_key_fkey;
+
+      -- Step 6's function with the marks looked up and written by conversation. SQLSTATE VVDUP: a mark
+      -- appeared after the duplicate check, written by something that did not take the conversation's row
+      -- first (two commits of one conversation queue on that row); the exception undoes the write.
+      CREATE OR REPLACE FUNCTION vv_commit_turn(
+        p_key TEXT, p_channel TEXT, p_user TEXT, p_expected_rev INTEGER, p_data TEXT, p_message_id TEXT,
+        p_now BIGINT, p_messages TEXT[], p_kinds TEXT[], p_submissions TEXT[], p_lease_owner TEXT, p_lease_until BIGINT)
+      RETURNS TABLE (r_outcome TEXT, r_seq BIGINT, r_leased BOOLEAN)
+      LANGUAGE plpgsql AS $fn$
+      DECLARE
+        v_free BOOLEAN;
+      BEGIN
+        -- First, so a redelivered message hears "duplicate" even when the rev it read is stale.
+        IF EXISTS (SELECT 1 FROM processed p WHERE p.conversation_key = p_key AND p.message_id = p_message_id) THEN
+          RETURN QUERY SELECT 'duplicate'::TEXT, NULL::BIGINT, false;
+          RETURN;
+        END IF;
+        -- A racing commit on the same row waits for this one's lock, then finds the rev moved and writes nothing.
+        IF p_expected_rev = 0 THEN
+          INSERT INTO conversations (key, channel, user_id, data, rev, updated_at)
+          VALUES (p_key, p_channel, p_user, p_data, 1, p_now) ON CONFLICT (key) DO NOTHING;
+        ELSE
+          UPDATE conversations SET channel = p_channel, user_id = p_user, data = p_data, rev = rev + 1, updated_at = p_now
+          WHERE key = p_key AND rev = p_expected_rev;
+        END IF;
+        IF NOT FOUND THEN
+          -- The commit that moved the rev may have been this message's, waited for above: each statement
+          -- here sees what committed before it began, so that one's mark shows now. A duplicate then, as
+          -- the stores that check the mark and write in one step say; else a conflict.
+          IF EXISTS (SELECT 1 FROM processed p WHERE p.conversation_key = p_key AND p.message_id = p_message_id) THEN
+            RETURN QUERY SELECT 'duplicate'::TEXT, NULL::BIGINT, false;
+          ELSE
+            RETURN QUERY SELECT 'conflict'::TEXT, NULL::BIGINT, false;
+          END IF;
+          RETURN;
+        END IF;
+        INSERT INTO processed (conversation_key, message_id, created_at)
+        VALUES (p_key, p_message_id, p_now) ON CONFLICT (conversation_key, message_id) DO NOTHING;
+        IF NOT FOUND THEN
+          RAISE EXCEPTION 'message % was marked processed while this turn committed', p_message_id USING ERRCODE = 'VVDUP';
+        END IF;
+        INSERT INTO submissions (conversation_key, channel, user_id, kind, data, created_at)
+        SELECT p_key, p_channel, p_user, s.kind, s.data, p_now
+        FROM unnest(p_kinds, p_submissions) WITH ORDINALITY AS s (kind, data, n) ORDER BY s.n;
+        -- Leased only as a run claimed right after would be: nothing earlier of the conversation still pending.
+        v_free := p_lease_owner IS NOT NULL AND NOT EXISTS (
+          SELECT 1 FROM outbox o WHERE o.conversation_key = p_key AND o.delivered_at IS NULL AND o.failed_at IS NULL);
+        RETURN QUERY
+          WITH inserted AS (
+            INSERT INTO outbox (conversation_key, channel, message_id, message, created_at, next_attempt_at, lease_owner, lease_until)
+            SELECT p_key, p_channel, p_message_id, m.message, p_now, p_now,
+              CASE WHEN v_free THEN p_lease_owner END, CASE WHEN v_free THEN p_lease_until END
+            FROM unnest(p_messages) WITH ORDINALITY AS m (message, n) ORDER BY m.n
+            RETURNING outbox.seq, outbox.lease_owner IS NOT NULL AS leased)
+          SELECT 'ok'::TEXT, i.seq, i.leased FROM inserted i
+          UNION ALL SELECT 'ok'::TEXT, NULL::BIGINT, false WHERE cardinality(p_messages) = 0;
+      END
+      $fn$;
+    `,
+  },
 ];

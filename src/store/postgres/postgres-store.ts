@@ -105,22 +105,22 @@ export class PostgresStore implements Store {
     return { data, rev: row.rev };
   }
 
-  async isProcessed(channel: string, messageId: string): Promise<boolean> {
-    const { rowCount } = await run(this.db.pool, 'SELECT 1 FROM processed WHERE channel = $1 AND message_id = $2', [
-      channel,
+  async isProcessed(conversationKey: string, messageId: string): Promise<boolean> {
+    const { rowCount } = await run(this.db.pool, 'SELECT 1 FROM processed WHERE conversation_key = $1 AND message_id = $2', [
+      conversationKey,
       messageId,
     ]);
     return rowCount !== null && rowCount > 0;
   }
 
-  async turnState(conversationKey: string, channel: string, messageId: string): Promise<TurnState> {
+  async turnState(conversationKey: string, messageId: string): Promise<TurnState> {
     // One round trip: the mark's existence, with the record when there is no mark (one row either way).
     const { rows } = await run<{ processed: boolean; data: string | null; rev: number | null }>(
       this.db.pool,
       `SELECT m.processed, c.data, c.rev
-       FROM (SELECT EXISTS (SELECT 1 FROM processed WHERE channel = $2 AND message_id = $3) AS processed) m
+       FROM (SELECT EXISTS (SELECT 1 FROM processed WHERE conversation_key = $1 AND message_id = $2) AS processed) m
        LEFT JOIN conversations c ON NOT m.processed AND c.key = $1`,
-      [conversationKey, channel, messageId],
+      [conversationKey, messageId],
     );
     const row = rows[0];
     if (!row || row.processed) return { processed: row?.processed === true, conversation: null };
@@ -154,7 +154,7 @@ export class PostgresStore implements Store {
         ],
       ));
     } catch (err) {
-      // The same message id won in another conversation, racing this one: nothing of this turn was kept.
+      // The conversation's mark for this message id appeared after the function's checks: nothing of this turn was kept.
       if (sqlState(err) === 'VVDUP') return DUPLICATE;
       throw err;
     }
@@ -166,16 +166,16 @@ export class PostgresStore implements Store {
     return { ok: true, rev: c.expectedRev + 1, outbox, leased: inserted[0]?.r_leased === true };
   }
 
-  async repliesTo(channel: string, messageId: string): Promise<OutboxEntry[] | null> {
+  async repliesTo(conversationKey: string, messageId: string): Promise<OutboxEntry[] | null> {
     // One statement: no mark means never processed (no row); a mark without replies gives one row of nulls.
     const { rows } = await run<{ [K in keyof OutboxRow]: OutboxRow[K] | null }>(
       this.db.pool,
       `SELECT ${OUTBOX_COLUMNS}
        FROM processed p
-       LEFT JOIN outbox o ON o.conversation_key = p.conversation_key AND o.channel = p.channel AND o.message_id = p.message_id
-       WHERE p.channel = $1 AND p.message_id = $2
+       LEFT JOIN outbox o ON o.conversation_key = p.conversation_key AND o.message_id = p.message_id
+       WHERE p.conversation_key = $1 AND p.message_id = $2
        ORDER BY o.seq`,
-      [channel, messageId],
+      [conversationKey, messageId],
     );
     if (rows.length === 0) return null;
     return this.entries(rows.filter((r): r is OutboxRow => r.seq !== null));

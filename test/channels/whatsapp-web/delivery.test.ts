@@ -43,7 +43,7 @@ test('a reply that fails every attempt is kept in the outbox and logged; the nex
   // One reply per attempt: the first gave up after the sender's own tries; the second was not tried.
   expect(events(h, 'whatsapp-web-send-gave-up')).toEqual([expect.objectContaining({ attempts: FAST.sendAttempts, left: 1 })]);
   expect(events(h, 'delivery-failed')).toHaveLength(1);
-  const kept = await h.server.app.store.repliesTo('whatsapp-web', first.id._serialized);
+  const kept = await h.server.app.store.repliesTo(`whatsapp-web:${PHONE}`, first.id._serialized);
   expect(kept?.map((e) => e.deliveredAt)).toEqual([null, null]);
 
   await h.client.receive(text(CHAT, 'menu'));
@@ -109,7 +109,7 @@ test('while the number is not linked, a reply waits a bounded time, then stays i
 
   expect(h.client.sent).toEqual([]);
   expect(events(h, 'whatsapp-web-send-not-ready')).toEqual([expect.objectContaining({ waitedMs: 50 })]);
-  expect((await h.server.app.store.repliesTo('whatsapp-web', message.id._serialized))?.every((e) => e.deliveredAt === null)).toBe(true);
+  expect((await h.server.app.store.repliesTo(`whatsapp-web:${PHONE}`, message.id._serialized))?.every((e) => e.deliveredAt === null)).toBe(true);
 });
 
 test('discreet mode: `clear` sends its neutral reply, and says in the log that WhatsApp Web deletes nothing', async () => {

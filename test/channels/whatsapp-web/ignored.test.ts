@@ -32,7 +32,7 @@ test.each<[string, FakeMessage, string]>([
 
   expect(h.client.sent).toEqual([]);
   expect(await h.server.app.store.getConversation(`whatsapp-web:${PHONE}`)).toBeNull();
-  expect(await h.server.app.store.isProcessed('whatsapp-web', message.id?._serialized ?? '')).toBe(false);
+  expect(await h.server.app.store.isProcessed(`whatsapp-web:${PHONE}`, message.id?._serialized ?? '')).toBe(false);
   expect(h.logs.filter((l) => l.event === 'whatsapp-web-message-ignored')).toEqual([expect.objectContaining({ reason })]);
 });
 
