@@ -225,7 +225,7 @@ export class Engine {
         const started = this.clock();
         const stored = await store.getConversation(key);
         if (!stored) throw new ConversationGoneError();
-        const current = this.load(key, stored, ref, log);
+        const current = this.load(key, stored, ref, log, started);
         // Saved under whoever holds the conversation now, as a turn of theirs would be.
         const msg: InboundMessage = { ...ref, userId: current.ref.userId, messageId: sourceId, timestamp: started, payload: 'system.write' };
         const turn = new Turn(msg, current, false, started, this.opts.tr, log);
@@ -308,8 +308,8 @@ export class Engine {
       // Read again only after a conflict: another writer moved the conversation on.
       const stored = attempt === 1 ? first.conversation : await store.getConversation(key);
       const ref = refOf(msg);
-      const turn = new Turn(msg, this.load(key, stored, ref, log), stored === null, started, this.opts.tr, log);
-      await this.run(turn, () => this.load(key, stored, ref, log));
+      const turn = new Turn(msg, this.load(key, stored, ref, log, started), stored === null, started, this.opts.tr, log);
+      await this.run(turn, () => this.load(key, stored, ref, log, started));
 
       const replies = render(turn.outputs, turn.record.locale, channel.capabilities, this.opts.tr);
       if (turn.erase) return this.erase(msg, channel, turn.record, replies, log);
@@ -360,9 +360,12 @@ export class Engine {
     return { result, record };
   }
 
-  /** The stored record, or a fresh one; an unreadable record is replaced, never fatal. */
-  private load(key: string, stored: StoredConversation | null, ref: ConversationRef, log: Logger): ConversationRecord {
-    if (stored === null) return newRecord(ref, FALLBACK_LOCALE, this.clock());
+  /**
+   * The stored record, or a fresh one created at `now` (the turn's time: not after the turn that saves it);
+   * an unreadable record is replaced, never fatal.
+   */
+  private load(key: string, stored: StoredConversation | null, ref: ConversationRef, log: Logger, now: number): ConversationRecord {
+    if (stored === null) return newRecord(ref, FALLBACK_LOCALE, now);
     const data = stored.data;
     const saved = this.records.get(key, stored.rev, data);
     if (saved) return saved;
@@ -374,7 +377,7 @@ export class Engine {
       if (!(err instanceof RecordError)) throw err;
       log.error({ event: 'record-unreadable', ...errorFields(err) });
       // Keep the person's language if it can still be read; the rest starts over.
-      const fresh = newRecord(ref, FALLBACK_LOCALE, this.clock());
+      const fresh = newRecord(ref, FALLBACK_LOCALE, now);
       const locale = (data as { locale?: unknown }).locale;
       return typeof locale === 'string' && this.opts.tr.isSupported(locale) ? { ...fresh, locale } : fresh;
     }

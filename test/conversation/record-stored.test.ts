@@ -1,4 +1,5 @@
 import { CURRENT_RECORD_VERSION, RecordError, newRecord, parseRecord, toStoredRecord, type ConversationRecord } from '../../src/conversation/record';
+import { createTestBot } from '../support';
 
 const ref = { channel: 'telegram', conversationId: '42', userId: '42' };
 const snapshot = (value: string, context: Record<string, unknown> = {}) => ({
@@ -134,5 +135,16 @@ describe('the stored form of a conversation record (version 3)', () => {
     for (const field of ['ref', 'locale', 'createdAt', 'updatedAt']) {
       expect(() => parseRecord({ ...stored, [field]: undefined })).toThrow(RecordError);
     }
+  });
+});
+
+describe('a new conversation’s record', () => {
+  it('is created at the time of the turn that saves it, not after it', async () => {
+    let now = 1_000;
+    // Every reading of the clock is a millisecond later, as on a busy server.
+    const bot = createTestBot({ clock: () => now++ });
+    await bot.send('hi');
+    const record = await bot.record();
+    expect(record?.createdAt).toBe(record?.updatedAt);
   });
 });
