@@ -103,7 +103,8 @@ export function memoryTables(result: BenchResult): Table[] {
     {
       title:
         `Bytes stored per conversation (SQLite, after ${s.conversations.toLocaleString('en-GB')} packing conversations; ` +
-        `data = rows and index entries, pages = the pages holding them, counted by dbstat; record JSON: ${s.recordJson} B). ` +
+        `${w.conversations.toLocaleString('en-GB')} for the web chat; data = rows and index entries, pages = the pages holding them, ` +
+        `counted by dbstat; record JSON: ${s.recordJson} B). ` +
         'A messaging app (Telegram, WhatsApp, Teams) holds the chat itself, so a reply is deleted once delivered; ' +
         'the web chat keeps its replies, which its page reads back as the history',
       head: ['part', 'data, app', 'pages, app', 'data, web chat', 'pages, web chat'],
