@@ -1,4 +1,5 @@
 import type { ConversationRecord } from './record';
+import { currentChoices } from './render';
 
 /**
  * A conversation record as it is stored (version 3): the record in fewer
@@ -53,9 +54,9 @@ export interface StoredRecord {
 }
 
 /** The snapshot fields XState always writes, and the value each has when there is nothing in it. */
-const SNAPSHOT_DEFAULTS = { status: 'active', historyValue: {}, context: {}, children: {} } as const;
-type SnapshotField = keyof typeof SNAPSHOT_DEFAULTS;
-const SNAPSHOT_FIELDS = Object.keys(SNAPSHOT_DEFAULTS) as SnapshotField[];
+// New objects on each call: a restored snapshot must not share them with another.
+const snapshotDefaults = () => ({ status: 'active', historyValue: {}, context: {}, children: {} });
+const SNAPSHOT_FIELDS = Object.keys(snapshotDefaults());
 
 export function toStoredRecord(record: ConversationRecord): StoredRecord {
   const stored: StoredRecord = { version: 3, ref: record.ref, locale: record.locale, createdAt: record.createdAt, updatedAt: record.updatedAt };
@@ -63,7 +64,7 @@ export function toStoredRecord(record: ConversationRecord): StoredRecord {
   if (record.country.current !== undefined || record.country.origin !== undefined) stored.country = record.country;
   if (record.flow) stored.flow = { ...record.flow, snapshot: compactSnapshot(record.flow.snapshot) };
   if (record.prompt.length > 0) stored.prompt = record.prompt.map(storedOutput);
-  if (!sameChoices(record.choices, offeredIn(record.prompt))) stored.choices = storedChoices(record.choices);
+  if (!sameChoices(record.choices, currentChoices(record.prompt) ?? [])) stored.choices = storedChoices(record.choices);
   if (record.misses !== 0) stored.misses = record.misses;
   if (record.notices.length > 0) stored.notices = record.notices;
   if (record.caseId !== undefined) stored.caseId = record.caseId;
@@ -81,7 +82,8 @@ export function fromStoredRecord(stored: StoredRecord): ConversationRecord {
     country: stored.country ?? {},
     flow: stored.flow ? { ...stored.flow, snapshot: fullSnapshot(stored.flow.snapshot) } : null,
     prompt,
-    choices: stored.choices ? choicesOf(stored.choices) : offeredIn(prompt),
+    // What "2" answers when nothing else was offered since: the choices of the prompt's question.
+    choices: stored.choices ? choicesOf(stored.choices) : (currentChoices(prompt) ?? []),
     misses: stored.misses ?? 0,
     notices: stored.notices ?? [],
     createdAt: stored.createdAt,
@@ -89,15 +91,6 @@ export function fromStoredRecord(stored: StoredRecord): ConversationRecord {
   };
   if (stored.caseId !== undefined) record.caseId = stored.caseId;
   return record;
-}
-
-/** What "2" answers when nothing else was offered since: the prompt's last message with choices. */
-function offeredIn(prompt: readonly Output[]): Choice[] {
-  for (let i = prompt.length - 1; i >= 0; i--) {
-    const choices = prompt[i]!.choices;
-    if (choices && choices.length > 0) return choices;
-  }
-  return [];
 }
 
 function sameChoices(a: readonly Choice[], b: readonly Choice[]): boolean {
@@ -180,8 +173,7 @@ function compactSnapshot(snapshot: unknown): unknown {
   if (!isPlainObject(snapshot)) return snapshot;
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(snapshot)) {
-    const field = name as SnapshotField;
-    if (SNAPSHOT_FIELDS.includes(field) && (field === 'status' ? value === 'active' : isEmptyObject(value))) continue;
+    if (SNAPSHOT_FIELDS.includes(name) && (name === 'status' ? value === 'active' : isEmptyObject(value))) continue;
     out[name] = value;
   }
   return out;
@@ -189,5 +181,5 @@ function compactSnapshot(snapshot: unknown): unknown {
 
 function fullSnapshot(snapshot: unknown): unknown {
   if (!isPlainObject(snapshot)) return snapshot;
-  return { status: 'active', historyValue: {}, context: {}, children: {}, ...snapshot };
+  return { ...snapshotDefaults(), ...snapshot };
 }
