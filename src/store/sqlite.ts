@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
 import { checkLimit, committedReply, conversationRow, fromJson, serialiseTurn, toJson, type SerialisedTurn } from './guards';
 import { migrate } from './sqlite-schema';
+import { ReadBatch } from './sqlite-read-batch';
 import { WriteBatch } from './sqlite-write-batch';
 import {
   DELIVERY_RANK,
@@ -87,6 +88,8 @@ export class SqliteStore implements Store {
   private readonly deleteIdleTx: Database.Transaction<(before: number, keep: string) => number>;
   /** The turn's writes (commit, claim, delivered mark) of conversations handled at once share one commit. */
   private readonly writes: WriteBatch;
+  /** The turn's reads (its mark and record) of conversations handled at once share one read transaction. */
+  private readonly reads: ReadBatch;
 
   /** `path` is a file (its directory is created if missing) or `:memory:`. */
   constructor(path: string, options: SqliteStoreOptions = {}) {
@@ -115,6 +118,7 @@ export class SqliteStore implements Store {
       return keys.length;
     });
     this.writes = new WriteBatch(this.db);
+    this.reads = new ReadBatch(this.db);
   }
 
   /**
@@ -127,10 +131,7 @@ export class SqliteStore implements Store {
   }
 
   async getConversation(conversationKey: string): Promise<StoredConversation | null> {
-    const row = this.sql.getConversation.get(conversationKey) as { data: string; rev: number } | undefined;
-    if (!row) return null;
-    const data = fromJson(row.data, { table: 'conversations', column: 'data', row: conversationRow(conversationKey) });
-    return { data, rev: row.rev };
+    return this.reads.read(() => this.conversation(conversationKey));
   }
 
   async isProcessed(conversationKey: string, messageId: string): Promise<boolean> {
@@ -138,9 +139,12 @@ export class SqliteStore implements Store {
   }
 
   async turnState(conversationKey: string, messageId: string): Promise<TurnState> {
-    // Two reads of one synchronous connection: nothing can come between them.
-    if (await this.isProcessed(conversationKey, messageId)) return { processed: true, conversation: null };
-    return { processed: false, conversation: await this.getConversation(conversationKey) };
+    // Both in one read: nothing can come between them.
+    return this.reads.read(() =>
+      this.sql.getMark.get(conversationKey, messageId) !== undefined
+        ? { processed: true, conversation: null }
+        : { processed: false, conversation: this.conversation(conversationKey) },
+    );
   }
 
   async commitTurn(c: TurnCommit): Promise<CommitResult> {
@@ -304,10 +308,18 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (!this.db.open) return;
+    this.reads.flush();
     this.writes.flush();
     // Lets SQLite refresh the statistics its query planner relies on; cheap when nothing changed.
     this.db.pragma('optimize');
     this.db.close();
+  }
+
+  private conversation(conversationKey: string): StoredConversation | null {
+    const row = this.sql.getConversation.get(conversationKey) as { data: string; rev: number } | undefined;
+    if (!row) return null;
+    const data = fromJson(row.data, { table: 'conversations', column: 'data', row: conversationRow(conversationKey) });
+    return { data, rev: row.rev };
   }
 
   private writeTurn(c: TurnCommit, { record: data, outbox: messages, submissions }: SerialisedTurn): CommitResult {

@@ -3,13 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteStore } from '../../src/store/sqlite';
+import { ReadBatch } from '../../src/store/sqlite-read-batch';
 import { WriteBatch } from '../../src/store/sqlite-write-batch';
 import type { TurnCommit } from '../../src/store/store';
 
 /**
  * Group commit: writes asked for while the event loop is busy share one
  * transaction, each settles only once that transaction is committed, and a
- * write that fails does so alone.
+ * write that fails does so alone. Reads asked for together share one read
+ * transaction in the same way.
  */
 let dir: string;
 let file: string;
@@ -94,6 +96,71 @@ describe('WriteBatch', () => {
   });
 });
 
+describe('ReadBatch', () => {
+  it('answers reads asked for together from one read transaction, in order', async () => {
+    const db = connection();
+    db.exec('CREATE TABLE t (n INTEGER PRIMARY KEY); INSERT INTO t VALUES (1), (2), (3)');
+    const batch = new ReadBatch(db);
+    const inside: boolean[] = [];
+    const read = (n: number) =>
+      batch.read(() => {
+        inside.push(db.inTransaction);
+        return db.prepare('SELECT n FROM t WHERE n = ?').pluck().get(n);
+      });
+    const answers = Promise.all([read(3), read(1), read(2), read(9)]);
+    // Nothing runs before the event loop is free.
+    expect(inside).toEqual([]);
+    expect(await answers).toEqual([3, 1, 2, undefined]);
+    expect(inside).toEqual([true, true, true, true]);
+    expect(db.inTransaction).toBe(false);
+  });
+
+  it('sees what was committed before it was asked for, and a consistent state within a batch', async () => {
+    const db = connection();
+    db.exec('CREATE TABLE t (n INTEGER PRIMARY KEY)');
+    const other = connection();
+    const batch = new WriteBatch(db);
+    const reads = new ReadBatch(db);
+    await batch.write(() => db.prepare('INSERT INTO t VALUES (1)').run());
+    const count = () => db.prepare('SELECT count(*) FROM t').pluck().get();
+    const [before, after] = await Promise.all([
+      reads.read(() => {
+        // Another process commits in the middle of the batch: the batch's own snapshot does not change.
+        const first = count();
+        other.prepare('INSERT INTO t VALUES (2)').run();
+        return first;
+      }),
+      reads.read(count),
+    ]);
+    expect([before, after]).toEqual([1, 1]);
+    expect(await reads.read(count)).toBe(2);
+  });
+
+  it('fails only the read that throws; the others of its batch still answer', async () => {
+    const db = connection();
+    db.exec('CREATE TABLE t (n INTEGER PRIMARY KEY); INSERT INTO t VALUES (1)');
+    const batch = new ReadBatch(db);
+    const results = await Promise.allSettled([
+      batch.read(() => db.prepare('SELECT n FROM t').pluck().get()),
+      batch.read(() => db.prepare('SELECT nope FROM t').pluck().get()),
+      batch.read(() => db.prepare('SELECT count(*) FROM t').pluck().get()),
+    ]);
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([1, 'no such column: nope', 1]);
+  });
+
+  it('answers what was asked for when flushed before the connection closes, and refuses after', async () => {
+    const db = new Database(file);
+    db.exec('CREATE TABLE t (n INTEGER PRIMARY KEY); INSERT INTO t VALUES (5)');
+    const batch = new ReadBatch(db);
+    const asked = batch.read(() => db.prepare('SELECT n FROM t').pluck().get());
+    batch.flush();
+    const late = batch.read(() => 0);
+    db.close();
+    await expect(asked).resolves.toBe(5);
+    await expect(late).rejects.toThrow('The database connection is not open');
+  });
+});
+
 describe('SqliteStore with group commit', () => {
   const store = (): SqliteStore => {
     const s = new SqliteStore(file);
@@ -123,6 +190,27 @@ describe('SqliteStore with group commit', () => {
     expect(stale).toEqual({ ok: false, reason: 'conflict' });
     expect(await s.getConversation('web:c1')).toEqual({ data: { n: 1 }, rev: 1 });
     expect((await s.outboxSince('web:c1', 0, 10)).map((e) => e.message)).toEqual([{ text: 'reply 1' }]);
+  });
+
+  it('answers the turn reads of many conversations asked for at once, each as it was committed', async () => {
+    const s = store();
+    await Promise.all(Array.from({ length: 20 }, (_, n) => s.commitTurn(commit(n))));
+    const states = await Promise.all(
+      Array.from({ length: 20 }, (_, n) => s.turnState(`web:c${n}`, n % 2 === 0 ? `m${n}` : 'other')),
+    );
+    expect(states).toEqual(
+      Array.from({ length: 20 }, (_, n) =>
+        n % 2 === 0 ? { processed: true, conversation: null } : { processed: false, conversation: { data: { n }, rev: 1 } },
+      ),
+    );
+  });
+
+  it('answers reads asked for before close, without waiting for the event loop', async () => {
+    const s = new SqliteStore(file);
+    await s.commitTurn(commit(3));
+    const pending = s.getConversation('web:c3');
+    await s.close();
+    await expect(pending).resolves.toEqual({ data: { n: 3 }, rev: 1 });
   });
 
   it('writes what was asked for before close, without waiting for the event loop', async () => {
