@@ -372,6 +372,30 @@ export const MIGRATIONS: readonly Migration[] = [
         ALTER TABLE processed_new RENAME TO processed;
       `),
   },
+  {
+    name: 'insight: one once-a-day mark row per person, day and organisation',
+    up: (db) =>
+      db.exec(`
+        -- A new person's once-a-day counts wrote three rows, each at a random place of two trees (the
+        -- marks and their pseudonym index): most of what insight cost a turn. One row per person, day
+        -- and organisation, keyed by the pseudonym first, is one place in one tree; "delete my data"
+        -- finds it by the key's prefix, and the daily prune reads two days of marks through.
+        -- marks: a JSON array of the [metric, dimension] pairs counted for them that day.
+        CREATE TABLE insight_seen_new (
+          pseudonym TEXT NOT NULL,
+          day TEXT NOT NULL,
+          organisation_id TEXT NOT NULL,
+          marks TEXT NOT NULL,
+          PRIMARY KEY (pseudonym, day, organisation_id)
+        ) WITHOUT ROWID;
+        INSERT INTO insight_seen_new (pseudonym, day, organisation_id, marks)
+          SELECT pseudonym, day, organisation_id, json_group_array(json_array(metric, dimension))
+          FROM (SELECT * FROM insight_seen ORDER BY pseudonym, day, organisation_id, metric, dimension)
+          GROUP BY pseudonym, day, organisation_id ORDER BY pseudonym, day, organisation_id;
+        DROP TABLE insight_seen;
+        ALTER TABLE insight_seen_new RENAME TO insight_seen;
+      `),
+  },
 ];
 
 export interface MigrationReport {
