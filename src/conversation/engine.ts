@@ -128,6 +128,20 @@ export interface EngineOptions {
 const MAX_COMMIT_ATTEMPTS = 5;
 
 /**
+ * Days a processed mark is kept. A platform resends a message within a week
+ * (WhatsApp's Cloud API, the longest, for up to seven days) and a
+ * caseworker's or an alert's write is tried again within hours; a mark older
+ * than this catches nothing, and without pruning a long conversation's marks
+ * would grow with every message until retention removed it.
+ */
+export const PROCESSED_MARK_DAYS = 30;
+
+/** A conversation's old marks are pruned at every this many revisions: one statement in 50 turns, not one each. */
+export const PRUNE_MARKS_EVERY = 50;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
  * The channel-agnostic turn: lock → de-duplicate → load → middleware chain →
  * render → commit (record + processed mark + outbox, one transaction) →
  * deliver. A failure inside the chain becomes a polite reply, never a crash.
@@ -236,6 +250,7 @@ export class Engine {
           log.info({ event: 'write', replies: replies.length });
           this.tellCommitted(turn, key, true, log);
           await this.outbox.dispatch(result.outbox, record.ref, result.leased);
+          await this.pruneMarks(key, result.rev, turn.now, log);
           const now = (await store.repliesTo(key, sourceId)) ?? [];
           return { status: 'processed', replies, ...deliveryOf(now) };
         }
@@ -322,6 +337,7 @@ export class Engine {
           log.warn({ event: 'dedup-failed', ...errorFields(err) });
         });
         await this.outbox.dispatch(result.outbox, record.ref, result.leased);
+        await this.pruneMarks(key, result.rev, turn.now, log);
         return { status: 'processed', replies };
       }
       if (result.reason === 'duplicate') return this.duplicate(msg, key, log);
@@ -358,6 +374,21 @@ export class Engine {
     });
     if (result.ok) this.records.remember(key, result.rev, record);
     return { result, record };
+  }
+
+  /**
+   * Every PRUNE_MARKS_EVERY revisions, after the replies went: the
+   * conversation's marks older than PROCESSED_MARK_DAYS go. A failure loses
+   * nothing (the marks stay until the next time), so it is only logged.
+   */
+  private async pruneMarks(key: string, rev: number, now: number, log: Logger): Promise<void> {
+    if (rev % PRUNE_MARKS_EVERY !== 0) return;
+    try {
+      const pruned = await this.opts.store.pruneProcessed(key, now - PROCESSED_MARK_DAYS * DAY_MS);
+      if (pruned > 0) log.info({ event: 'marks-pruned', marks: pruned });
+    } catch (err) {
+      log.warn({ event: 'marks-prune-failed', ...errorFields(err) });
+    }
   }
 
   /**

@@ -39,8 +39,8 @@ type StoredSubmission = Omit<Submission, 'data'> & { data: string };
  */
 export class MemoryStore implements Store {
   private readonly conversations = new Map<string, Conversation>();
-  /** Conversation key → processed message id → the seqs it produced: an erasure drops a conversation's marks in one delete. */
-  private readonly processed = new Map<string, Map<string, number[]>>();
+  /** Conversation key → processed message id → when, and the seqs it produced: an erasure drops a conversation's marks in one delete. */
+  private readonly processed = new Map<string, Map<string, { at: number; seqs: number[] }>>();
   private readonly outbox = new Map<number, OutboxRow>();
   /** Each conversation's outbox seqs, oldest first: a reply's turn in line is then found without reading every row. */
   private readonly outboxOf = new Map<string, number[]>();
@@ -95,16 +95,28 @@ export class MemoryStore implements Store {
       const { conversationKey, channel, userId, now: createdAt } = c;
       this.submissions.set(id, { id, conversationKey, channel, userId, kind, data: text, createdAt });
     }
-    const marks = this.processed.get(c.conversationKey) ?? new Map<string, number[]>();
-    marks.set(c.messageId, entries.map((e) => e.seq));
+    const marks = this.processed.get(c.conversationKey) ?? new Map<string, { at: number; seqs: number[] }>();
+    marks.set(c.messageId, { at: c.now, seqs: entries.map((e) => e.seq) });
     this.processed.set(c.conversationKey, marks);
     return { ok: true, rev, outbox: entries.map(copy), leased: lease !== undefined };
   }
 
+  async pruneProcessed(conversationKey: string, before: number): Promise<number> {
+    const marks = this.processed.get(conversationKey);
+    if (!marks) return 0;
+    let pruned = 0;
+    for (const [messageId, mark] of marks) {
+      if (mark.at >= before) continue;
+      marks.delete(messageId);
+      pruned++;
+    }
+    return pruned;
+  }
+
   async repliesTo(conversationKey: string, messageId: string): Promise<OutboxEntry[] | null> {
-    const seqs = this.processed.get(conversationKey)?.get(messageId);
-    if (!seqs) return null;
-    return seqs.flatMap((seq) => {
+    const mark = this.processed.get(conversationKey)?.get(messageId);
+    if (!mark) return null;
+    return mark.seqs.flatMap((seq) => {
       const entry = this.outbox.get(seq);
       return entry ? [copy(entry)] : [];
     });

@@ -152,6 +152,10 @@ export class SqliteStore implements Store {
     return this.writes.write(() => this.writeTurn(c, turn));
   }
 
+  async pruneProcessed(conversationKey: string, before: number): Promise<number> {
+    return this.writes.write(() => this.sql.pruneMarks.run(conversationKey, before).changes);
+  }
+
   async repliesTo(conversationKey: string, messageId: string): Promise<OutboxEntry[] | null> {
     if (this.sql.getMark.get(conversationKey, messageId) === undefined) return null;
     return this.entries(this.sql.repliesTo.all(conversationKey, messageId));
@@ -414,6 +418,8 @@ function prepare(db: Database.Database) {
     ),
     getMark: s('SELECT 1 FROM processed WHERE conversation_key = ? AND message_id = ?'),
     insertMark: s('INSERT INTO processed (conversation_key, message_id, created_at) VALUES (?, ?, ?)'),
+    // The conversation's marks by the primary key's prefix: a few dozen rows at most, no index on the time needed.
+    pruneMarks: s('DELETE FROM processed WHERE conversation_key = ? AND created_at < ?'),
     insertOutbox: s(
       `INSERT INTO outbox (conversation_key, channel, message_id, message, created_at, next_attempt_at, lease_owner, lease_until)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,

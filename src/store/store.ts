@@ -166,6 +166,13 @@ export interface Store {
    * wins, the others hear `duplicate`); in both cases nothing is written.
    */
   commitTurn(commit: TurnCommit): Promise<CommitResult>;
+  /**
+   * Forgets the conversation's processed marks made before `before` (ms since
+   * the epoch), so that a long conversation's marks do not grow with it: a
+   * platform resends a message within days, and the engine prunes only marks
+   * far older than that. The replies stay. Returns how many marks went.
+   */
+  pruneProcessed(conversationKey: string, before: number): Promise<number>;
   /** The replies the conversation's message produced, in order; null if it was never processed there. */
   repliesTo(conversationKey: string, messageId: string): Promise<OutboxEntry[] | null>;
   /** Replies of one conversation after `afterSeq`, oldest first. */

@@ -251,6 +251,26 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
         expect((await store.repliesTo('web:other', '42'))?.map((e) => e.message)).toEqual([{ in: 'web:other' }]);
         expect(await store.repliesTo('telegram:c1', '42')).toEqual([]);
       });
+
+      it('prunes one conversation’s marks made before a time, keeping its replies and every other mark', async () => {
+        await commitOk(store, turn({ messageId: 'old1', now: T0, outbox: [{ n: 1 }] }));
+        await commitOk(store, turn({ messageId: 'old2', expectedRev: 1, now: T0 + 1 }));
+        await commitOk(store, turn({ messageId: 'new', expectedRev: 2, now: T0 + 2 }));
+        await commitOk(store, turn({ messageId: 'old1', conversationKey: 'web:other', now: T0 }));
+
+        expect(await store.pruneProcessed(KEY, T0 + 2)).toBe(2);
+        expect(await store.pruneProcessed(KEY, T0 + 2)).toBe(0);
+
+        expect(await store.isProcessed(KEY, 'old1')).toBe(false);
+        expect(await store.isProcessed(KEY, 'old2')).toBe(false);
+        expect(await store.isProcessed(KEY, 'new')).toBe(true);
+        expect(await store.isProcessed('web:other', 'old1')).toBe(true);
+        expect(await store.repliesTo(KEY, 'old1')).toBeNull();
+        expect((await store.outboxSince(KEY, 0, 10)).map((e) => e.message)).toEqual([{ n: 1 }]);
+        // A message whose mark went is a new message again: nothing stops its commit.
+        expect(await commitOk(store, turn({ messageId: 'old1', expectedRev: 3, now: T0 + 3 }))).toMatchObject({ rev: 4 });
+        expect(await store.pruneProcessed('web:nobody', T0 + 10)).toBe(0);
+      });
     });
 
     describe('outbox', () => {

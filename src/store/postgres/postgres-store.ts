@@ -105,6 +105,15 @@ export class PostgresStore implements Store {
     return { data, rev: row.rev };
   }
 
+  async pruneProcessed(conversationKey: string, before: number): Promise<number> {
+    // The conversation's marks by processed_pkey's prefix: no index on the time needed.
+    const { rowCount } = await run(this.db.pool, 'DELETE FROM processed WHERE conversation_key = $1 AND created_at < $2', [
+      conversationKey,
+      before,
+    ]);
+    return rowCount ?? 0;
+  }
+
   async isProcessed(conversationKey: string, messageId: string): Promise<boolean> {
     const { rowCount } = await run(this.db.pool, 'SELECT 1 FROM processed WHERE conversation_key = $1 AND message_id = $2', [
       conversationKey,
