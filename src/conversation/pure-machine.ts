@@ -24,6 +24,8 @@ export type Step = [AnyMachineSnapshot, ExecutableActionObject[]];
 export class PureMachine {
   private readonly scope: AnyActorScope | null;
   private actions: ExecutableActionObject[] = [];
+  /** First steps by input: a flow's first step depends on its input alone, and most inputs repeat. */
+  private readonly firstSteps = new Map<string, Step>();
 
   constructor(readonly machine: AnyStateMachine) {
     if (invokesActors(machine.root)) {
@@ -46,9 +48,27 @@ export class PureMachine {
     };
   }
 
+  /**
+   * The first step for `input`, computed once per input: flows are pure, so
+   * the same input always gives the same step. What is handed out is shared
+   * between turns, so the data in it (the context and each action's params)
+   * is frozen: a change in place throws instead of leaking into the next
+   * conversation. XState itself never changes a snapshot; it makes new ones.
+   */
   initial(input: unknown): Step {
     if (!this.scope) return initialTransition(this.machine, input as never);
-    return this.collect(() => this.machine.getInitialSnapshot(this.scope!, input) as AnyMachineSnapshot);
+    const id = JSON.stringify(input);
+    let step = this.firstSteps.get(id);
+    if (!step) {
+      step = this.collect(() => this.machine.getInitialSnapshot(this.scope!, input) as AnyMachineSnapshot);
+      deepFreeze(step[0].context);
+      for (const action of step[1]) deepFreeze(action.params);
+      Object.freeze(step[1]);
+      // Inputs are a language and two countries: few. Forgotten all at once should there be more.
+      if (this.firstSteps.size >= MAX_FIRST_STEPS) this.firstSteps.clear();
+      this.firstSteps.set(id, step);
+    }
+    return step;
   }
 
   transition(snapshot: AnyMachineSnapshot, event: EventObject): Step {
@@ -63,6 +83,14 @@ export class PureMachine {
     this.actions = [];
     return [snapshot, actions];
   }
+}
+
+const MAX_FIRST_STEPS = 1000;
+
+function deepFreeze(value: unknown): void {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const child of Object.values(value)) deepFreeze(child);
 }
 
 function invokesActors(node: AnyStateNode): boolean {
