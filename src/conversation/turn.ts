@@ -85,18 +85,29 @@ export type Next = () => Promise<void>;
 /** One step of the chain: answer the turn and stop, or call `next()`. */
 export type Middleware = (turn: Turn, next: Next) => Promise<void>;
 
-/** Runs middleware in order, each deciding whether the rest runs (grammY's composer idea). */
+/**
+ * Runs middleware in order, each deciding whether the rest runs (grammY's
+ * composer idea). Plain functions handing on the steps' own promises, not
+ * async wrappers: two promises and two async frames less per step, on every
+ * turn. A step that throws, returns a rejected promise or calls `next()`
+ * twice rejects the chain.
+ */
 export function compose(steps: readonly Middleware[]): (turn: Turn) => Promise<void> {
   return (turn) => {
-    const run = async (i: number): Promise<void> => {
+    const run = (i: number): Promise<void> => {
       const step = steps[i];
-      if (!step) return;
+      if (!step) return Promise.resolve();
       let called = false;
-      await step(turn, async () => {
-        if (called) throw new Error(`middleware ${i} called next() twice`);
+      const next: Next = () => {
+        if (called) return Promise.reject(new Error(`middleware ${i} called next() twice`));
         called = true;
-        await run(i + 1);
-      });
+        return run(i + 1);
+      };
+      try {
+        return Promise.resolve(step(turn, next));
+      } catch (err) {
+        return Promise.reject(err);
+      }
     };
     return run(0);
   };
