@@ -98,13 +98,15 @@ export function compose(steps: readonly Middleware[]): (turn: Turn) => Promise<v
       const step = steps[i];
       if (!step) return Promise.resolve();
       let called = false;
-      const next: Next = () => {
-        if (called) return Promise.reject(new Error(`middleware ${i} called next() twice`));
-        called = true;
-        return run(i + 1);
-      };
       try {
-        return Promise.resolve(step(turn, next));
+        // Inline, not a named const: tsx names every such function as it is made, on every turn.
+        return Promise.resolve(
+          step(turn, () => {
+            if (called) return Promise.reject(new Error(`middleware ${i} called next() twice`));
+            called = true;
+            return run(i + 1);
+          }),
+        );
       } catch (err) {
         return Promise.reject(err);
       }
