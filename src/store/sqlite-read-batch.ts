@@ -1,10 +1,7 @@
 import type Database from 'better-sqlite3';
+import { TickBatch, type Queued } from './sqlite-tick-batch';
 
-interface Read {
-  run: () => unknown;
-  resolve: (value: unknown) => void;
-  reject: (err: unknown) => void;
-}
+type Outcome = { value: unknown } | { err: unknown };
 
 /**
  * Shared read transactions for one SQLite connection. In WAL mode a read
@@ -16,14 +13,13 @@ interface Read {
  * state, no older than the moment it was asked for. A read that throws fails
  * alone; the others of its batch still answer.
  */
-export class ReadBatch {
-  private queue: Read[] = [];
-  private scheduled = false;
-  private readonly tx: Database.Transaction<(reads: readonly Read[]) => Array<{ value: unknown } | { err: unknown }>>;
+export class ReadBatch extends TickBatch {
+  private readonly tx: Database.Transaction<(reads: readonly Queued[]) => Outcome[]>;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(db: Database.Database) {
+    super(db);
     this.tx = db.transaction((reads) =>
-      reads.map((r) => {
+      reads.map((r): Outcome => {
         try {
           return { value: r.run() };
         } catch (err) {
@@ -34,26 +30,11 @@ export class ReadBatch {
   }
 
   read<T>(run: () => T): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.queue.push({ run, resolve: resolve as (value: unknown) => void, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
-    });
+    return this.enqueue(run);
   }
 
-  /** Answers what is queued now; the store calls it before closing, so no read is left waiting. */
-  flush(): void {
-    this.scheduled = false;
-    const batch = this.queue;
-    this.queue = [];
-    if (batch.length === 0) return;
-    if (!this.db.open) {
-      for (const r of batch) r.reject(new TypeError('The database connection is not open'));
-      return;
-    }
-    let results: Array<{ value: unknown } | { err: unknown }>;
+  protected settle(batch: readonly Queued[]): void {
+    let results: Outcome[];
     try {
       results = this.tx.deferred(batch);
     } catch (err) {

@@ -1,10 +1,5 @@
 import type Database from 'better-sqlite3';
-
-interface Write {
-  run: () => unknown;
-  resolve: (value: unknown) => void;
-  reject: (err: unknown) => void;
-}
+import { TickBatch, type Queued } from './sqlite-tick-batch';
 
 /**
  * Group commit for one SQLite connection. Writes asked for while the event
@@ -17,35 +12,19 @@ interface Write {
  * back and each write is run again in a transaction of its own, so a write
  * fails alone, exactly as it would have without batching.
  */
-export class WriteBatch {
-  private queue: Write[] = [];
-  private scheduled = false;
-  private readonly tx: Database.Transaction<(writes: readonly Write[]) => unknown[]>;
+export class WriteBatch extends TickBatch {
+  private readonly tx: Database.Transaction<(writes: readonly Queued[]) => unknown[]>;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(db: Database.Database) {
+    super(db);
     this.tx = db.transaction((writes) => writes.map((w) => w.run()));
   }
 
   write<T>(run: () => T): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.queue.push({ run, resolve: resolve as (value: unknown) => void, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
-    });
+    return this.enqueue(run);
   }
 
-  /** Runs what is queued now; the store calls it before closing, so nothing asked for is lost. */
-  flush(): void {
-    this.scheduled = false;
-    const batch = this.queue;
-    this.queue = [];
-    if (batch.length === 0) return;
-    if (!this.db.open) {
-      for (const w of batch) w.reject(new TypeError('The database connection is not open'));
-      return;
-    }
+  protected settle(batch: readonly Queued[]): void {
     let results: unknown[];
     try {
       results = this.tx.immediate(batch);
@@ -57,7 +36,7 @@ export class WriteBatch {
     batch.forEach((w, i) => w.resolve(results[i]));
   }
 
-  private alone(w: Write): void {
+  private alone(w: Queued): void {
     let result: unknown[];
     try {
       result = this.tx.immediate([w]);
