@@ -43,7 +43,7 @@ export function checkTargets(result: BenchResult): TargetCheck[] {
   const perTurn = (store: StoreKind, c: ContenderName) => `${fmt(1e6 / tps(store, c))} µs`;
   // What the engine does that its peers do not, every turn: the reason it cannot come near a floor that does nothing else.
   const engineWork =
-    'validates the message with zod (and the ~740 B record when this process did not save it last), runs the middleware chain ' +
+    `validates the message with zod (and the ${result.memory.stored.recordJson} B record when this process did not save it last), runs the middleware chain ` +
     'and the XState flow, renders with i18next, ' +
     'writes the record, the processed mark and the replies (leased to itself for sending) in one transaction, sends them ' +
     'and marks them delivered, and hands the turn to the insight counts';
@@ -122,7 +122,7 @@ export function checkTargets(result: BenchResult): TargetCheck[] {
     );
   }
   if (bytes.state.data > 1024) reasons.push(`the record alone takes ${bytes.recordJson} B as JSON`);
-  reasons.push(`every message id stays marked as processed, so a retried message is answered once (${bytes.processedMarks.pages} B of pages)`);
+  reasons.push(`each message id stays marked as processed for 30 days, so a retried message is answered once (${bytes.processedMarks.pages} B of pages)`);
   if (bytes.outbox.pages > 0) reasons.push(`replies kept in the outbox take ${bytes.outbox.pages} B of pages`);
   checks.push({
     target: 'At most 1 KB stored per conversation',
