@@ -10,6 +10,7 @@ import type { Deduper } from './dedup';
 import type { KeyedLock } from './lock';
 import type { MessageRateLimiter } from './rate-limit';
 import { errorFields, hashKey, type Logger } from './logger';
+import { DAY_MS } from '../util/time';
 import { FlowRunner, MENU_FLOW, StaleFlowError, type FlowRegistry } from './flows';
 import { RecordError, newRecord, parseRecord, toStoredRecord, type ConversationRecord, type ConversationRef } from './record';
 import { RecordCache, type RecordCacheOptions } from './record-cache';
@@ -138,8 +139,6 @@ export const PROCESSED_MARK_DAYS = 30;
 
 /** A conversation's old marks are pruned at every this many revisions: one statement in 50 turns, not one each. */
 export const PRUNE_MARKS_EVERY = 50;
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * The channel-agnostic turn: lock → de-duplicate → load → middleware chain →

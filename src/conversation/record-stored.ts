@@ -102,8 +102,10 @@ function sameChoices(a: readonly Choice[], b: readonly Choice[]): boolean {
   });
 }
 
+type Heads = Pick<StoredChoiceRun, 'label' | 'payload'>;
+
 /** Where a choice's label and payload split into a head and the tail they share, if they do. */
-function tailOf(c: Choice): { label: string; payload: string; tail: string } | undefined {
+function tailOf(c: Choice): (Heads & { tail: string }) | undefined {
   if (c.params !== undefined) return undefined;
   const l = c.label.lastIndexOf(':') + 1;
   const p = c.payload.lastIndexOf(':') + 1;
@@ -113,25 +115,24 @@ function tailOf(c: Choice): { label: string; payload: string; tail: string } | u
 }
 
 function storedChoices(choices: readonly Choice[]): StoredChoices {
+  const splits = choices.map(tailOf);
+  // Two choices belong to one run when both split, with the same heads.
+  const sameRun = (a: Heads | undefined, b: Heads | undefined) =>
+    a !== undefined && b !== undefined && a.label === b.label && a.payload === b.payload;
   const out: StoredChoices = [];
   let run: StoredChoiceRun | undefined;
-  for (let i = 0; i < choices.length; i++) {
-    const c = choices[i]!;
-    const split = tailOf(c);
-    if (split && run && split.label === run.label && split.payload === run.payload) {
-      run.each.push(split.tail);
-      continue;
-    }
-    const next = choices[i + 1];
-    const nextSplit = next && tailOf(next);
-    if (split && nextSplit && split.label === nextSplit.label && split.payload === nextSplit.payload) {
-      run = { label: split.label, payload: split.payload, each: [split.tail] };
+  choices.forEach((c, i) => {
+    const split = splits[i];
+    if (run && sameRun(split, run)) {
+      run.each.push(split!.tail);
+    } else if (sameRun(split, splits[i + 1])) {
+      run = { label: split!.label, payload: split!.payload, each: [split!.tail] };
       out.push(run);
-      continue;
+    } else {
+      run = undefined;
+      out.push(c.params === undefined ? [c.label, c.payload] : [c.label, c.payload, c.params]);
     }
-    run = undefined;
-    out.push(c.params === undefined ? [c.label, c.payload] : [c.label, c.payload, c.params]);
-  }
+  });
   return out;
 }
 

@@ -1,3 +1,4 @@
+import { DAY_MS } from '../util/time';
 import type { Day } from './store';
 
 /** Upper bounds (exclusive), in minutes, of the first-reply buckets; past the last: `1440+`. */
@@ -19,9 +20,7 @@ export function replyBucket(ms: number): string {
   return `${lower}+`;
 }
 
-const DAY_MS = 86_400_000;
-// The day asked last: every turn asks, and nearly always for the same day. (JavaScript time has no leap
-// seconds, so a UTC day is exactly [n·DAY_MS, (n+1)·DAY_MS).)
+// The day asked last: every turn asks, and nearly always for the same day: [n·DAY_MS, (n+1)·DAY_MS).
 let last = { from: 0, to: 0, day: '' };
 
 /** The UTC day of a time (ms since the epoch), as `YYYY-MM-DD`. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { DAY_MS } from '../util/time';
 import type { Day } from './store';
 
-const DAY_MS = 86_400_000;
 export const DEFAULT_RANGE_DAYS = 30;
 export const MAX_RANGE_DAYS = 366;
 

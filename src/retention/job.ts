@@ -3,10 +3,11 @@ import type { BroadcastStore } from '../alerts/broadcasts';
 import type { SubscriptionStore } from '../alerts/subscriptions';
 import type { HandoffStore } from '../handoff/store';
 import { utcDay } from '../insight/buckets';
+import { DAY_MS } from '../util/time';
 import type { InsightStore } from '../insight/store';
 import type { Store } from '../store/store';
 
-export const DAY_MS = 24 * 60 * 60 * 1000;
+export { DAY_MS };
 
 /** Days insight's once-a-day marks are kept: a mark is only needed on its own day, and a little after for late turns. */
 export const INSIGHT_MARK_DAYS = 2;

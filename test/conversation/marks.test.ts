@@ -1,7 +1,7 @@
 import { PROCESSED_MARK_DAYS, PRUNE_MARKS_EVERY } from '../../src/conversation/engine';
-import type { Logger } from '../../src/conversation/logger';
 import { MemoryStore } from '../../src/store/memory';
 import { createTestBot } from '../support/bot';
+import { recordingLogger } from '../support/logger';
 
 /**
  * A long conversation's processed marks do not grow with it: every
@@ -10,21 +10,11 @@ import { createTestBot } from '../support/bot';
 const DAY = 24 * 60 * 60 * 1000;
 const T0 = Date.UTC(2026, 0, 1);
 
-function recordingLog(lines: { level: string; event?: string }[]): Logger {
-  const log: Logger = {
-    info: (o) => lines.push({ level: 'info', ...o }),
-    warn: (o) => lines.push({ level: 'warn', ...o }),
-    error: (o) => lines.push({ level: 'error', ...o }),
-    child: () => log,
-  };
-  return log;
-}
-
 describe('processed marks of a long conversation', () => {
   it('prunes the marks older than the kept days at every PRUNE_MARKS_EVERY revisions, and only those', async () => {
     let now = T0;
-    const lines: { level: string; event?: string; marks?: number }[] = [];
-    const bot = createTestBot({ clock: () => now, log: recordingLog(lines) });
+    const lines: Record<string, unknown>[] = [];
+    const bot = createTestBot({ clock: () => now, log: recordingLogger(lines) });
     await bot.handle({ messageId: 'first', text: 'hi' });
     await bot.handle({ messageId: 'second', text: 'menu' });
     now = T0 + (PROCESSED_MARK_DAYS + 1) * DAY;
@@ -60,8 +50,8 @@ describe('processed marks of a long conversation', () => {
     let now = T0;
     const store = new MemoryStore();
     store.pruneProcessed = () => Promise.reject(new Error('disk I/O error'));
-    const lines: { level: string; event?: string }[] = [];
-    const bot = createTestBot({ store, clock: () => now, log: recordingLog(lines) });
+    const lines: Record<string, unknown>[] = [];
+    const bot = createTestBot({ store, clock: () => now, log: recordingLogger(lines) });
     await bot.handle({ messageId: 'first', text: 'hi' });
     now = T0 + (PROCESSED_MARK_DAYS + 1) * DAY;
     for (let i = 2; i < PRUNE_MARKS_EVERY; i++) await bot.handle({ text: 'menu' });

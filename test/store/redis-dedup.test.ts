@@ -1,23 +1,12 @@
 import { Redis } from 'ioredis';
 import { MemoryLock } from '../../src/conversation/lock';
-import type { Logger } from '../../src/conversation/logger';
 import { MemoryStore } from '../../src/store/memory';
 import { DEDUP_TTL_MS, RedisDeduper } from '../../src/store/redis/dedup';
 import { RedisKeys } from '../../src/store/redis/keys';
 import { RedisLock } from '../../src/store/redis/lock';
 import { createTestBot } from '../support';
+import { recordingLogger } from '../support/logger';
 import { connectTestRedis, deleteUnder, describeWithRedis, keysUnder, uniquePrefix } from '../support/redis';
-
-/** A logger that keeps each line's fields, to check what was logged. */
-function recordingLogger(lines: Record<string, unknown>[]): Logger {
-  const logger: Logger = {
-    info: (obj) => lines.push({ level: 'info', ...obj }),
-    warn: (obj) => lines.push({ level: 'warn', ...obj }),
-    error: (obj) => lines.push({ level: 'error', ...obj }),
-    child: () => logger,
-  };
-  return logger;
-}
 
 describeWithRedis('RedisDeduper', () => {
   let redis: Redis;
