@@ -35,6 +35,12 @@ export interface TurnResult {
   /** `duplicate`: this message id was handled before; `replies` are what it produced then. */
   status: 'processed' | 'duplicate';
   replies: OutboundMessage[];
+  /**
+   * The replies' outbox seqs, in order (none after an erasure, whose goodbye
+   * is not kept): a channel that also serves the history (the web chat) tells
+   * its client which rows it has shown, without reading them back.
+   */
+  seqs?: number[];
 }
 
 /** What an unprompted write did. */
@@ -337,7 +343,7 @@ export class Engine {
         });
         await this.outbox.dispatch(result.outbox, record.ref, result.leased);
         await this.pruneMarks(key, result.rev, turn.now, log);
-        return { status: 'processed', replies };
+        return { status: 'processed', replies, ...seqsOf(result.outbox, replies.length) };
       }
       if (result.reason === 'duplicate') return this.duplicate(msg, key, log);
       log.warn({ event: 'commit-conflict', attempt });
@@ -464,7 +470,7 @@ export class Engine {
   private async duplicate(msg: InboundMessage, key: string, log: Logger): Promise<TurnResult> {
     log.info({ event: 'duplicate' });
     const entries = (await this.opts.store.repliesTo(key, msg.messageId)) ?? [];
-    return { status: 'duplicate', replies: entries.map((e) => e.message as OutboundMessage) };
+    return { status: 'duplicate', replies: entries.map((e) => e.message as OutboundMessage), ...seqsOf(entries, entries.length) };
   }
 }
 
@@ -474,6 +480,11 @@ function deliveryOf(entries: readonly OutboxEntry[]): Pick<WriteResult, 'deliver
   if (!waiting) return { delivered: true };
   if (waiting.lastError !== null) return { delivered: false, error: waiting.lastError };
   return { delivered: false, queued: true };
+}
+
+/** The seqs of a turn's outbox rows, when there is one row per reply (not after an erasure, whose goodbye is not kept). */
+function seqsOf(entries: readonly OutboxEntry[], replies: number): Pick<TurnResult, 'seqs'> {
+  return entries.length === replies && replies > 0 ? { seqs: entries.map((e) => e.seq) } : {};
 }
 
 function refOf(msg: InboundMessage): ConversationRef {

@@ -132,6 +132,21 @@ test('a message sent twice with the same id is answered once', async () => {
   expect(await server.app.store.getConversation(`webchat:${person.conversationId}`)).toMatchObject({ rev: 1 });
 });
 
+test('the goodbye after "delete my data" carries no seq: it is not kept, so the history never shows it', async () => {
+  const person = new Person(server);
+  const hello = await person.say({ text: 'hi' });
+  expect(hello.replies.every((r) => Number.isInteger(r.seq))).toBe(true);
+  await person.say({ text: 'delete my data' });
+
+  const goodbye = await person.say({ payload: 'data.erase.confirm' });
+
+  expect(goodbye.status).toBe('processed');
+  expect(goodbye.replies).toContainKey('privacy:erased');
+  expect(goodbye.replies.every((r) => r.seq === undefined)).toBe(true);
+  expect(goodbye.lastSeq).toBeNull();
+  expect((await person.history(0)).messages).toEqual([]);
+});
+
 test('one client cannot reuse another conversation message id to read its replies', async () => {
   const alice = new Person(server);
   const mallory = new Person(server);

@@ -43,14 +43,12 @@ export function registerApi(app: FastifyInstance, { engine, store }: WebchatDeps
       if (err instanceof InboundError) throw invalid(err.issues);
       throw err;
     }
-    // The engine's result has no outbox seqs; they come from the committed rows. Each reply carries its
-    // seq so that a client that also polls the history shows it once (none after "delete my data",
-    // whose goodbye is not kept).
-    const entries = await store.repliesTo(conversationKey(parsed.message), parsed.message.messageId);
-    const seqs = entries?.length === result.replies.length ? entries.map((e) => e.seq) : null;
+    // Each reply carries its outbox seq so that a client that also polls the history shows it once
+    // (none after "delete my data", whose goodbye is not kept).
+    const { seqs } = result;
     const replies = seqs ? result.replies.map((r, i) => ({ seq: seqs[i], ...r })) : result.replies;
     reply.header('cache-control', 'no-store');
-    return { status: result.status, replies, lastSeq: entries?.at(-1)?.seq ?? null };
+    return { status: result.status, replies, lastSeq: seqs?.at(-1) ?? null };
   });
 
   app.get('/api/webchat/messages', async (request, reply) => {
