@@ -103,11 +103,11 @@ export class Translator {
   t(key: string, locale: string, params?: Params): string {
     // Only texts that depend on nothing a person typed are kept: parameters may hold answers (a name, a place).
     const shared = params === undefined || Object.values(params).every((v) => typeof v === 'number');
-    if (!shared) return this.i18n.t(key, { ...this.resolve(params, locale), lng: locale });
+    if (!shared) return this.i18n.t(key, this.options(params, locale));
     const id = params === undefined ? `${locale}\u0000${key}` : `${locale}\u0000${key}\u0000${JSON.stringify(params)}`;
     let text = this.texts.get(id);
     if (text === undefined) {
-      text = this.i18n.t(key, { ...this.resolve(params, locale), lng: locale });
+      text = this.i18n.t(key, this.options(params, locale));
       if (this.texts.size >= MAX_KEPT_TEXTS) this.texts.clear();
       this.texts.set(id, text);
     }
@@ -122,18 +122,22 @@ export class Translator {
   private readonly texts = new Map<string, string>();
 
   /**
-   * Translates nested phrases, so i18next only ever sees strings. Plain
-   * values (numbers, URLs, names) are isolated in right-to-left languages.
+   * i18next's options: the language, and the parameters with nested phrases
+   * translated, so i18next only ever sees strings. Plain values (numbers,
+   * URLs, names) are isolated in right-to-left languages.
    */
-  private resolve(params: Params | undefined, locale: string): Record<string, string | number> | undefined {
-    if (!params) return undefined;
-    const rtl = this.dir(locale) === 'rtl';
+  private options(params: Params | undefined, locale: string): Record<string, string | number> {
     const out: Record<string, string | number> = {};
-    for (const [name, value] of Object.entries(params)) {
-      if (typeof value === 'string' || typeof value === 'number') out[name] = rtl ? `\u2068${value}\u2069` : value;
-      else if (Array.isArray(value)) out[name] = value.map((p) => this.t(p.key, locale, p.params)).join('\n');
-      else out[name] = this.t(value.key, locale, value.params);
+    if (params) {
+      const rtl = this.dir(locale) === 'rtl';
+      for (const [name, value] of Object.entries(params)) {
+        if (typeof value === 'string' || typeof value === 'number') out[name] = rtl ? `\u2068${value}\u2069` : value;
+        else if (Array.isArray(value)) out[name] = value.map((p) => this.t(p.key, locale, p.params)).join('\n');
+        else out[name] = this.t(value.key, locale, value.params);
+      }
     }
+    // Last, so that no parameter can stand for it; assigned, not spread after the others (see turnIncrements).
+    out.lng = locale;
     return out;
   }
 
