@@ -11,7 +11,10 @@ describe('the same message delivered twice', () => {
     const first = await bot.engine.handle(msg);
     const second = await bot.engine.handle(msg);
     expect(first.status).toBe('processed');
-    expect(second).toEqual({ status: 'duplicate', replies: first.replies });
+    // The replies' rows, which the web chat's answer names so that its page shows each once.
+    expect(first.seqs).toEqual((await bot.store.repliesTo(bot.key, msg.messageId))?.map((e) => e.seq));
+    expect(first.seqs).toHaveLength(first.replies.length);
+    expect(second).toEqual({ ...first, status: 'duplicate' });
     expect(bot.channel.messages).toEqual(first.replies);
     expect(await bot.rev()).toBe(1);
   });

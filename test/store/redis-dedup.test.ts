@@ -110,7 +110,7 @@ describeWithRedis('RedisDeduper', () => {
       // Waiting for the lock would fail after a's waitMs (1 s) with LockTimeoutError.
       const resent = await a.bot.handle({ text: 'hi', messageId: 'u900' });
 
-      expect(resent).toEqual({ status: 'duplicate', replies: first.replies });
+      expect(resent).toEqual({ ...first, status: 'duplicate' });
       release();
       await busy;
       expect(await a.bot.rev()).toBe(1);
@@ -125,7 +125,7 @@ describeWithRedis('RedisDeduper', () => {
 
       const resent = await bot.handle({ text: 'hi', messageId: 'u901' });
 
-      expect(resent).toEqual({ status: 'duplicate', replies: first.replies });
+      expect(resent).toEqual({ ...first, status: 'duplicate' });
       expect(await bot.rev()).toBe(1);
       expect(bot.channel.messages).toHaveLength(first.replies.length);
     });
@@ -143,7 +143,7 @@ describeWithRedis('RedisDeduper', () => {
 
       expect(first.status).toBe('processed');
       expect(first.replies.length).toBeGreaterThan(0);
-      expect(resent).toEqual({ status: 'duplicate', replies: first.replies });
+      expect(resent).toEqual({ ...first, status: 'duplicate' });
       expect(lines.filter((l) => l.event === 'dedup-failed').length).toBeGreaterThanOrEqual(2);
     });
 
