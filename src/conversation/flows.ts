@@ -137,7 +137,7 @@ export class FlowRunner {
       turn.record.flow = {
         id: def.id,
         version: def.version,
-        snapshot: def.machine.getPersistedSnapshot(snapshot),
+        snapshot: this.pureOf(def).persisted(snapshot),
       };
     }
   }

@@ -76,6 +76,28 @@ export class PureMachine {
     return this.collect(() => this.machine.transition(snapshot, event, this.scope!) as AnyMachineSnapshot);
   }
 
+  /**
+   * XState's `getPersistedSnapshot`, built directly when there is nothing for
+   * it to convert (no child actors, no history): XState spreads the snapshot
+   * and then adds fields, and Node 20's V8 takes about a microsecond for each
+   * field added after a spread. The same fields, the same values.
+   */
+  persisted(snapshot: AnyMachineSnapshot): Record<string, unknown> {
+    if (!this.scope || !isEmpty(snapshot.children) || !isEmpty(snapshot.historyValue)) {
+      return this.machine.getPersistedSnapshot(snapshot) as Record<string, unknown>;
+    }
+    // In XState's order, so that the stored JSON is the same.
+    return {
+      status: snapshot.status,
+      output: snapshot.output,
+      error: snapshot.error,
+      value: snapshot.value,
+      historyValue: {},
+      context: snapshot.context,
+      children: {},
+    };
+  }
+
   private collect(run: () => AnyMachineSnapshot): Step {
     this.actions = [];
     const snapshot = run();
@@ -91,6 +113,11 @@ function deepFreeze(value: unknown): void {
   if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
   Object.freeze(value);
   for (const child of Object.values(value)) deepFreeze(child);
+}
+
+function isEmpty(value: object): boolean {
+  for (const _ in value) return false;
+  return true;
 }
 
 function invokesActors(node: AnyStateNode): boolean {

@@ -1,5 +1,7 @@
 import { assign, createMachine, fromPromise, initialTransition, setup } from 'xstate';
+import { payloadToEvent } from '../../src/conversation/events';
 import { PureMachine } from '../../src/conversation/pure-machine';
+import { testFlows } from '../support/flows';
 
 /**
  * PureMachine gives what XState's own initialTransition and transition give,
@@ -89,5 +91,51 @@ describe('PureMachine', () => {
 
     expect(a.value).toBe('loading');
     expect(b).not.toBe(a);
+  });
+});
+
+describe('PureMachine.persisted', () => {
+  const saidOf = (actions: readonly { type: string; params?: unknown }[]) =>
+    actions.filter((a) => a.type === 'say').map((a) => a.params as { choices?: { payload: string }[] });
+
+  it.each(testFlows.map((f) => [f.id, f] as const))('gives what XState persists, in the same order, for every state of %s reached', (_id, flow) => {
+    const pure = new PureMachine(flow.machine);
+    const env = { locale: 'en', country: 'QA', origin: 'NP' };
+    const [first, firstActions] = pure.initial({ env });
+    const payloads = new Set<string>();
+    const queue = [{ snapshot: first, actions: firstActions }];
+    const seen = new Set<string>();
+    let compared = 0;
+    // Breadth first over the choices each state offers, plus the engine's navigation and some text.
+    for (let i = 0; i < queue.length && compared < 200; i++) {
+      const { snapshot, actions } = queue[i]!;
+      const key = JSON.stringify([snapshot.value, snapshot.context]);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      expect(JSON.stringify(pure.persisted(snapshot))).toBe(JSON.stringify(flow.machine.getPersistedSnapshot(snapshot)));
+      expect(pure.persisted(snapshot)).toStrictEqual(flow.machine.getPersistedSnapshot(snapshot));
+      compared++;
+      if (snapshot.status !== 'active') continue;
+      for (const said of saidOf(actions)) for (const c of said?.choices ?? []) payloads.add(c.payload);
+      const events = [
+        ...[...payloads].flatMap((p) => payloadToEvent(p, env) ?? []),
+        { type: 'nav.next', env },
+        { type: 'nav.back', env },
+        { type: 'user.text', text: 'hello', env },
+      ];
+      for (const event of events) {
+        if (!snapshot.can(event)) continue;
+        const [next, nextActions] = pure.transition(snapshot, event);
+        queue.push({ snapshot: next, actions: nextActions });
+      }
+    }
+    expect(compared).toBeGreaterThanOrEqual(1);
+  });
+
+  it("leaves a machine with child actors to XState's own", () => {
+    const invoking = createMachine({ initial: 'waiting', states: { waiting: { invoke: { src: fromPromise(() => new Promise(() => undefined)) } } } });
+    const pure = new PureMachine(invoking);
+    const [snapshot] = pure.initial({});
+    expect(pure.persisted(snapshot)).toStrictEqual(invoking.getPersistedSnapshot(snapshot));
   });
 });
