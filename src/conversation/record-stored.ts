@@ -173,7 +173,10 @@ function isEmptyObject(value: unknown): boolean {
 function compactSnapshot(snapshot: unknown): unknown {
   if (!isPlainObject(snapshot)) return snapshot;
   const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(snapshot)) {
+  // for…in rather than Object.entries, which allocates a pair per field on every commit.
+  for (const name in snapshot) {
+    if (!Object.hasOwn(snapshot, name)) continue;
+    const value = snapshot[name];
     if (SNAPSHOT_FIELDS.includes(name) && (name === 'status' ? value === 'active' : isEmptyObject(value))) continue;
     out[name] = value;
   }
