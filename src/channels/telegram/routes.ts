@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { handleUpdate, type UpdateDeps } from './updates';
+import { handleWebhookUpdate, type UpdateDeps } from './updates';
 
 export const WEBHOOK_PATH = '/telegram/webhook';
 export const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
@@ -22,7 +22,7 @@ export function sameSecret(given: unknown, expected: string): boolean {
  * and are not looked at: the header is checked before the body is even read.
  * Every other request is answered 200 once handled, including updates the
  * bot ignores and malformed ones (logged), because Telegram sends again
- * whatever is not answered 200.
+ * whatever is not answered 200. A button press is answered in that reply.
  */
 export function telegramRoutes(deps: TelegramRouteDeps): FastifyPluginAsync {
   return async (app) => {
@@ -32,8 +32,8 @@ export function telegramRoutes(deps: TelegramRouteDeps): FastifyPluginAsync {
       await reply.status(401).send({ error: { code: 'unauthorized', message: 'wrong or missing secret token' } });
     };
     app.post(WEBHOOK_PATH, { onRequest }, async (request, reply) => {
-      await handleUpdate(request.body, deps);
-      return reply.status(200).send({ ok: true });
+      const { call } = await handleWebhookUpdate(request.body, deps);
+      return reply.status(200).send(call ?? { ok: true });
     });
   };
 }

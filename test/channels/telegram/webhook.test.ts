@@ -23,6 +23,7 @@ let server: RunningApp;
 let nextUpdateId = 500_000_000;
 
 beforeEach(async () => {
+  replies = [];
   db = tempDatabase();
   api = new FakeBotApi(TOKEN);
   await api.start();
@@ -44,11 +45,15 @@ afterEach(async () => {
   db.remove();
 });
 
+/** The webhook's replies, in order: Telegram makes the Bot API call a reply names (`method`). */
+let replies: unknown[] = [];
+
 async function postUpdate(update: object, secret: string | null = SECRET): Promise<number> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (secret !== null) headers['x-telegram-bot-api-secret-token'] = secret;
   const res = await fetch(`${server.url}/telegram/webhook`, { method: 'POST', headers, body: JSON.stringify(update) });
-  await res.arrayBuffer();
+  const text = await res.text();
+  replies.push(text === '' ? null : (JSON.parse(text) as unknown));
   return res.status;
 }
 
@@ -118,12 +123,26 @@ test('button presses walk into a flow, and each press is answered', async () => 
   await postUpdate(pressUpdate(yes!.callback_data!, 500_100_004));
   expect(sent(from).map((m) => m.text)).toEqual([english('packing:documents', { step: 1, total: 8 })]);
 
-  expect(api.callsTo('answerCallbackQuery').map((c) => c.body.callback_query_id)).toEqual([
-    'cq-500100001',
-    'cq-500100002',
-    'cq-500100003',
-    'cq-500100004',
-  ]);
+  // Each press answered in the webhook's reply, not by a request of the bot's own.
+  expect(replies.slice(1)).toEqual(
+    ['cq-500100001', 'cq-500100002', 'cq-500100003', 'cq-500100004'].map((id) => ({ method: 'answerCallbackQuery', callback_query_id: id })),
+  );
+  expect(replies[0]).toEqual({ ok: true });
+  expect(api.callsTo('answerCallbackQuery')).toEqual([]);
+});
+
+test('a press whose handling fails is answered at once, and the update is refused so that Telegram sends it again', async () => {
+  await postUpdate(textUpdate('hi'));
+  jest.spyOn(server.app.store, 'commitTurn').mockRejectedValueOnce(new Error('disk full'));
+
+  expect(await postUpdate(pressUpdate('cmd.menu', 500_100_011))).toBe(500);
+  expect(api.callsTo('answerCallbackQuery').map((c) => c.body.callback_query_id)).toEqual(['cq-500100011']);
+
+  // Sent again, it is handled, and this time answered in the reply.
+  const from = sent().length;
+  expect(await postUpdate(pressUpdate('cmd.menu', 500_100_011))).toBe(200);
+  expect(asReplies(sent(from))).toContainKey('menu:prompt');
+  expect(replies.at(-1)).toEqual({ method: 'answerCallbackQuery', callback_query_id: 'cq-500100011' });
 });
 
 test('typed text is understood as well as presses', async () => {
