@@ -9,6 +9,7 @@ import {
   type EventObject,
   type ExecutableActionObject,
 } from 'xstate';
+import { isEmptyObject } from '../util/objects';
 
 export type Step = [AnyMachineSnapshot, ExecutableActionObject[]];
 
@@ -83,7 +84,7 @@ export class PureMachine {
    * field added after a spread. The same fields, the same values.
    */
   persisted(snapshot: AnyMachineSnapshot): Record<string, unknown> {
-    if (!this.scope || !isEmpty(snapshot.children) || !isEmpty(snapshot.historyValue)) {
+    if (!this.scope || !isEmptyObject(snapshot.children) || !isEmptyObject(snapshot.historyValue)) {
       return this.machine.getPersistedSnapshot(snapshot) as Record<string, unknown>;
     }
     // In XState's order, so that the stored JSON is the same.
@@ -113,11 +114,6 @@ function deepFreeze(value: unknown): void {
   if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
   Object.freeze(value);
   for (const child of Object.values(value)) deepFreeze(child);
-}
-
-function isEmpty(value: object): boolean {
-  for (const _ in value) return false;
-  return true;
 }
 
 function invokesActors(node: AnyStateNode): boolean {

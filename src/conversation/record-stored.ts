@@ -1,5 +1,6 @@
 import type { ConversationRecord } from './record';
 import { currentChoices } from './render';
+import { isEmptyObject, isPlainObject } from '../util/objects';
 
 /**
  * A conversation record as it is stored (version 3): the record in fewer
@@ -157,16 +158,6 @@ function storedOutput(o: Output): StoredOutput {
 function outputOf(o: StoredOutput): Output {
   if (!o.choices) return o as Output;
   return { ...o, choices: choicesOf(o.choices) };
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isEmptyObject(value: unknown): boolean {
-  if (!isPlainObject(value)) return false;
-  for (const _ in value) return false;
-  return true;
 }
 
 /** The snapshot without the fields at their defaults; anything else is kept as it was. */

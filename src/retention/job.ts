@@ -7,8 +7,6 @@ import { DAY_MS } from '../util/time';
 import type { InsightStore } from '../insight/store';
 import type { Store } from '../store/store';
 
-export { DAY_MS };
-
 /** Days insight's once-a-day marks are kept: a mark is only needed on its own day, and a little after for late turns. */
 export const INSIGHT_MARK_DAYS = 2;
 

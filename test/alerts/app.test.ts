@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DAY_MS } from '../../src/retention/job';
+import { DAY_MS } from '../../src/util/time';
 import { settle } from '../privacy/people';
 import { postJson, startApp, tempDatabase, type RunningApp, type TempDatabase } from '../support/server';
 

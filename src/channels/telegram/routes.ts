@@ -32,7 +32,7 @@ export function telegramRoutes(deps: TelegramRouteDeps): FastifyPluginAsync {
       await reply.status(401).send({ error: { code: 'unauthorized', message: 'wrong or missing secret token' } });
     };
     app.post(WEBHOOK_PATH, { onRequest }, async (request, reply) => {
-      const { call } = await handleWebhookUpdate(request.body, deps);
+      const call = await handleWebhookUpdate(request.body, deps);
       return reply.status(200).send(call ?? { ok: true });
     });
   };

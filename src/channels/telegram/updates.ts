@@ -54,9 +54,9 @@ export async function handleUpdate(body: unknown, deps: UpdateDeps): Promise<Upd
  * fewer. When handling fails, the press is answered at once as before, since
  * a failed reply carries nothing.
  */
-export async function handleWebhookUpdate(body: unknown, deps: UpdateDeps): Promise<{ outcome: UpdateOutcome; call: WebhookCall | null }> {
-  const { outcome, pressed } = await handle(body, deps);
-  return { outcome, call: pressed === undefined ? null : { method: 'answerCallbackQuery', callback_query_id: pressed } };
+export async function handleWebhookUpdate(body: unknown, deps: UpdateDeps): Promise<WebhookCall | null> {
+  const { pressed } = await handle(body, deps);
+  return pressed === undefined ? null : { method: 'answerCallbackQuery', callback_query_id: pressed };
 }
 
 /** The outcome, and the id of the button press still to answer (when handling threw, it was answered already). */
