@@ -628,6 +628,8 @@ export function createApp(config: Config, options: AppOptions = {}): App {
         if (http) await http.close();
         // Webhook work outlives its request (answered first, handled after): let it finish with the store open.
         await cloud?.idle();
+        // Turns answered at their commit (the Telegram webhook) send their replies before the outbox stops.
+        await engine.idle();
         await alerts.stop();
         await retention.stop();
         // The batch in flight ends; the rest stays pending for the next start.

@@ -59,6 +59,19 @@ export interface WriteResult extends TurnResult {
 
 export type { DeliveryListener, DeliveryOutcome } from './delivery/deliverer';
 
+export interface HandleOptions {
+  /**
+   * When `handle` resolves. `delivered` (the default): once the turn is over,
+   * its replies sent (or left in the outbox for a retry). `committed`: as
+   * soon as the turn is saved; its replies are sent after that, still in the
+   * conversation's turn, so that the conversation's next message waits for
+   * them and replies keep their order. For a webhook whose platform waits
+   * for the answer before it sends more (Telegram): the answer no longer
+   * waits for the platform's own API. `idle()` waits for what is left.
+   */
+  until?: 'delivered' | 'committed';
+}
+
 /** One message handled, for metrics: its channel, what became of it and how long it took. */
 export interface TurnObservation {
   channel: string;
@@ -159,6 +172,8 @@ export class Engine {
   private readonly turnListeners: TurnListener[] = [];
   private readonly commitListeners: CommitListener[] = [];
   private readonly records: RecordCache;
+  /** Turns answered at their commit whose replies are still being sent. */
+  private readonly answered = new Set<Promise<unknown>>();
   /** Sends what the outbox holds, one row per attempt. */
   readonly deliverer: Deliverer;
   readonly outbox: Outbox;
@@ -270,7 +285,7 @@ export class Engine {
   }
 
   /** Validates and handles one inbound message. Throws InboundError for bad input. */
-  async handle(raw: unknown): Promise<TurnResult> {
+  async handle(raw: unknown, options: HandleOptions = {}): Promise<TurnResult> {
     const parsed = InboundMessageSchema.safeParse(raw);
     if (!parsed.success) {
       throw new InboundError(parsed.error.issues.map((i) => `${i.path.join('.') || 'message'}: ${i.message}`));
@@ -279,10 +294,34 @@ export class Engine {
     const channel = this.channels.get(msg.channel);
     if (!channel) throw new InboundError([`channel: unknown channel '${msg.channel}'`]);
     const key = conversationKey(msg);
+    if (options.until !== 'committed') return this.whole(msg, key, channel);
+    let early = false;
+    return new Promise<TurnResult>((resolve, reject) => {
+      const whole = this.whole(msg, key, channel, (result) => {
+        early = true;
+        resolve(result);
+      });
+      // Before the commit, a failure is the caller's, as without the option; after it, only the log hears of it.
+      const done = whole.then(resolve, (err: unknown) => {
+        if (!early) reject(err);
+        else this.opts.log.error({ event: 'turn-after-answer-failed', conversation: hashKey(key), ...errorFields(err) });
+      });
+      this.answered.add(done);
+      void done.finally(() => this.answered.delete(done));
+    });
+  }
+
+  /** Resolves once every turn answered at its commit (HandleOptions.until) has finished, including those begun meanwhile. */
+  async idle(): Promise<void> {
+    while (this.answered.size > 0) await Promise.allSettled([...this.answered]);
+  }
+
+  /** One message, from the de-duplication to the end of its turn; `answer` hears the result once it is committed. */
+  private whole(msg: InboundMessage, key: string, channel: ChannelPort, answer?: (result: TurnResult) => void): Promise<TurnResult> {
     return this.observed(msg.channel, async () => {
       // A platform's resend, answered without waiting behind the conversation's lock.
       if (await this.seenBefore(msg)) return this.duplicate(msg, key, this.opts.log.child({ channel: msg.channel, conversation: hashKey(key) }));
-      return this.opts.lock.run(key, () => this.turn(msg, key, channel));
+      return this.opts.lock.run(key, () => this.turn(msg, key, channel, answer));
     });
   }
 
@@ -317,7 +356,13 @@ export class Engine {
     }
   }
 
-  private async turn(msg: InboundMessage, key: string, channel: ChannelPort): Promise<TurnResult> {
+  /** `answer`, when given, hears the result as soon as the turn is committed, before its replies are sent. */
+  private async turn(
+    msg: InboundMessage,
+    key: string,
+    channel: ChannelPort,
+    answer?: (result: TurnResult) => void,
+  ): Promise<TurnResult> {
     const { store } = this.opts;
     const log = this.opts.log.child({ channel: msg.channel, conversation: hashKey(key) });
     const first = await store.turnState(key, msg.messageId);
@@ -341,9 +386,11 @@ export class Engine {
         await this.opts.dedup?.mark(msg.channel, msg.userId, msg.messageId).catch((err: unknown) => {
           log.warn({ event: 'dedup-failed', ...errorFields(err) });
         });
+        const processed: TurnResult = { status: 'processed', replies, ...seqsOf(result.outbox, replies.length) };
+        answer?.(processed);
         await this.outbox.dispatch(result.outbox, record.ref, result.leased);
         await this.pruneMarks(key, result.rev, turn.now, log);
-        return { status: 'processed', replies, ...seqsOf(result.outbox, replies.length) };
+        return processed;
       }
       if (result.reason === 'duplicate') return this.duplicate(msg, key, log);
       log.warn({ event: 'commit-conflict', attempt });

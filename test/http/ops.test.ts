@@ -175,6 +175,8 @@ describe('GET /metrics', () => {
         body: JSON.stringify(update),
       });
       expect(res.status).toBe(200);
+      // Answered once saved: the first attempt (which fails) comes after.
+      await server.app.engine.idle();
       const waiting = (await server.app.store.pendingOutbox(10)).length;
       expect(waiting).toBeGreaterThan(0);
       now += 5_000;

@@ -1,6 +1,6 @@
 import type { Api } from 'grammy';
 import type { Update } from 'grammy/types';
-import { InboundError, type Engine } from '../../conversation/engine';
+import { InboundError, type Engine, type HandleOptions } from '../../conversation/engine';
 import type { InboundMessage } from '../../conversation/inbound';
 import { errorFields, type Logger } from '../../conversation/logger';
 import { toInbound } from './to-inbound';
@@ -42,7 +42,7 @@ export interface WebhookCall {
  * send them again. Failures of the engine itself are thrown.
  */
 export async function handleUpdate(body: unknown, deps: UpdateDeps): Promise<UpdateOutcome> {
-  const { outcome, pressed } = await handle(body, deps);
+  const { outcome, pressed } = await handle(body, deps, 'delivered');
   if (pressed !== undefined) await answer(deps, pressed);
   return outcome;
 }
@@ -53,14 +53,26 @@ export async function handleUpdate(body: unknown, deps: UpdateDeps): Promise<Upd
  * does not wait for a round trip to Telegram and the bot makes one request
  * fewer. When handling fails, the press is answered at once as before, since
  * a failed reply carries nothing.
+ *
+ * It resolves once the update is saved, before its replies are sent
+ * (HandleOptions.until): Telegram keeps at most `max_connections` updates
+ * (40 by default) waiting for their answers, so an answer that waited for
+ * the Bot API's own round trips would hold back every chat's updates.
+ * The replies still go out in order: the conversation's next message waits
+ * for them. Saved is enough to answer 200: the outbox sends what is saved,
+ * after a crash too.
  */
 export async function handleWebhookUpdate(body: unknown, deps: UpdateDeps): Promise<WebhookCall | null> {
-  const { pressed } = await handle(body, deps);
+  const { pressed } = await handle(body, deps, 'committed');
   return pressed === undefined ? null : { method: 'answerCallbackQuery', callback_query_id: pressed };
 }
 
 /** The outcome, and the id of the button press still to answer (when handling threw, it was answered already). */
-async function handle(body: unknown, deps: UpdateDeps): Promise<{ outcome: UpdateOutcome; pressed?: string }> {
+async function handle(
+  body: unknown,
+  deps: UpdateDeps,
+  until: HandleOptions['until'],
+): Promise<{ outcome: UpdateOutcome; pressed?: string }> {
   if (!isUpdate(body)) {
     deps.log.warn({ event: 'telegram-update-invalid' });
     return { outcome: 'invalid' };
@@ -76,7 +88,7 @@ async function handle(body: unknown, deps: UpdateDeps): Promise<{ outcome: Updat
   const pressed = query && typeof query.id === 'string' ? query.id : undefined;
   let outcome: UpdateOutcome;
   try {
-    outcome = await handled(body, inbound, deps);
+    outcome = await handled(body, inbound, deps, until);
   } catch (err) {
     if (pressed !== undefined) await answer(deps, pressed);
     throw err;
@@ -84,7 +96,12 @@ async function handle(body: unknown, deps: UpdateDeps): Promise<{ outcome: Updat
   return pressed === undefined ? { outcome } : { outcome, pressed };
 }
 
-async function handled(body: Update, inbound: InboundMessage | null, deps: UpdateDeps): Promise<UpdateOutcome> {
+async function handled(
+  body: Update,
+  inbound: InboundMessage | null,
+  deps: UpdateDeps,
+  until: HandleOptions['until'],
+): Promise<UpdateOutcome> {
   if (inbound === null) {
     deps.log.info({ event: 'telegram-update-ignored', updateId: body.update_id, kinds: Object.keys(body) });
     return 'ignored';
@@ -93,7 +110,7 @@ async function handled(body: Update, inbound: InboundMessage | null, deps: Updat
   const message = body.message;
   if (deps.tracker && message) deps.tracker.add(inbound.conversationId, message.message_id, message.date * 1000);
   try {
-    const result = await deps.engine.handle(inbound);
+    const result = await deps.engine.handle(inbound, { until });
     return result.status;
   } catch (err) {
     if (!(err instanceof InboundError)) throw err;

@@ -44,6 +44,8 @@ async function postUpdate(update: object): Promise<void> {
   });
   await res.arrayBuffer();
   expect(res.status).toBe(200);
+  // The webhook answers once the update is saved; the replies go out after.
+  await server.app.engine.idle();
 }
 
 /** Types text as the person, as message `messageId`, sent `ageSeconds` ago. */

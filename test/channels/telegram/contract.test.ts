@@ -46,6 +46,8 @@ channelContract('Telegram', async (): Promise<ChannelDriver> => {
     });
     await res.arrayBuffer();
     if (res.status !== 200) throw new Error(`the webhook answered ${res.status}`);
+    // The webhook answers once the update is saved; the replies go out after.
+    await server.app.engine.idle();
     return api
       .callsTo('sendMessage')
       .slice(before)

@@ -24,6 +24,7 @@ let nextUpdateId = 500_000_000;
 
 beforeEach(async () => {
   replies = [];
+  releaseHeld = () => {};
   db = tempDatabase();
   api = new FakeBotApi(TOKEN);
   await api.start();
@@ -40,10 +41,15 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+  // A test that failed while holding the Bot API's answers must not leave the app waiting for them.
+  releaseHeld();
   await server.close();
   await api.stop();
   db.remove();
 });
+
+/** Lets go of answers a test held (FakeBotApi.hold). */
+let releaseHeld = (): void => {};
 
 /** The webhook's replies, in order: Telegram makes the Bot API call a reply names (`method`). */
 let replies: unknown[] = [];
@@ -54,6 +60,8 @@ async function postUpdate(update: object, secret: string | null = SECRET): Promi
   const res = await fetch(`${server.url}/telegram/webhook`, { method: 'POST', headers, body: JSON.stringify(update) });
   const text = await res.text();
   replies.push(text === '' ? null : (JSON.parse(text) as unknown));
+  // The webhook answers once the update is saved; the replies go out after.
+  await server.app.engine.idle();
   return res.status;
 }
 
@@ -150,6 +158,68 @@ test('typed text is understood as well as presses', async () => {
   const from = sent().length;
   await postUpdate(textUpdate('/menu'));
   expect(asReplies(sent(from))).toContainKey('menu:prompt');
+});
+
+/** Posts an update and returns its status, without waiting for the replies (postUpdate does). */
+async function postOnly(update: object): Promise<number> {
+  const res = await fetch(`${server.url}/telegram/webhook`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+    body: JSON.stringify(update),
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+test('the webhook answers once the update is saved, while the Bot API still holds its replies', async () => {
+  const release = (releaseHeld = api.hold('sendMessage'));
+
+  expect(await postOnly(textUpdate('hi'))).toBe(200);
+  // Saved: the conversation, and its replies waiting in the outbox, the first of them on its way.
+  expect(await server.app.store.getConversation(`telegram:${CHAT_ID}`)).not.toBeNull();
+  const waiting = await server.app.store.pendingOutbox(10);
+  expect(waiting.length).toBeGreaterThan(1);
+  // The first may be on its way; the rest wait behind it.
+  expect(sent().length).toBeLessThanOrEqual(1);
+
+  release();
+  await server.app.engine.idle();
+  expect(sent().map((m) => m.text)).toEqual(waiting.map((e) => (e.message as OutboundMessage).text));
+  expect(await server.app.store.pendingOutbox(10)).toEqual([]);
+});
+
+test("the conversation's next update waits for the replies of the one before, so they keep their order", async () => {
+  const release = (releaseHeld = api.hold('sendMessage'));
+  expect(await postOnly(textUpdate('hi'))).toBe(200);
+  const welcome = await server.app.store.pendingOutbox(10);
+
+  let menuAnswered = false;
+  const menu = postOnly(textUpdate('/menu')).then((status) => {
+    menuAnswered = true;
+    return status;
+  });
+  // Long enough for the turn to be saved, were it not waiting behind the welcome's replies.
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  expect(menuAnswered).toBe(false);
+  expect(sent().length).toBeLessThanOrEqual(1);
+
+  release();
+  expect(await menu).toBe(200);
+  await server.app.engine.idle();
+  const texts = sent().map((m) => m.text);
+  expect(texts.slice(0, welcome.length)).toEqual(welcome.map((e) => (e.message as OutboundMessage).text));
+  expect(asReplies(sent(welcome.length))).toContainKey('menu:prompt');
+});
+
+test('closing the app waits for the replies of an update already answered', async () => {
+  const release = (releaseHeld = api.hold('sendMessage'));
+  expect(await postOnly(textUpdate('hi'))).toBe(200);
+  const waiting = await server.app.store.pendingOutbox(10);
+
+  const closed = server.close();
+  release();
+  await closed;
+  expect(sent()).toHaveLength(waiting.length);
 });
 
 test.each([
