@@ -1,3 +1,4 @@
+import type { RemoteBotApi } from './sections/http';
 import type { ThroughputLevel } from './sections/throughput';
 
 /** How much the run measures; `npm run bench` uses the default, the smoke test the quick one. */
@@ -5,7 +6,7 @@ export interface Plan {
   repetitions: number;
   levels: ThroughputLevel[];
   scaledDown: string[];
-  http: { connections: number[]; seconds: number; repetitions: number } | null;
+  http: { connections: number[]; seconds: number; repetitions: number; remote: RemoteBotApi | null } | null;
   growth: { levels: number[]; concurrency: number; conversations: number; repetitions: number } | null;
   memory: { storedConversations: number; activeConversations: number } | null;
 }
@@ -51,7 +52,8 @@ export function planFromEnv(env: NodeJS.ProcessEnv): Plan {
       { concurrency: large, conversations: large, postgresConversations: null },
     ],
     scaledDown,
-    http: { connections: [64, 256], seconds: 3, repetitions },
+    // Telegram's default max_connections; the 50 ms is an assumed answer time of the Bot API, not a measured one.
+    http: { connections: [64, 256], seconds: 3, repetitions, remote: { connections: 40, latencyMs: 50, chatsPerConnection: 4 } },
     growth: { levels: [1_000, 100_000, 1_000_000], concurrency: 1000, conversations: 1000, repetitions },
     memory: { storedConversations: 10_000, activeConversations: active },
   };
@@ -66,7 +68,7 @@ export function quickPlan(): Plan {
       { concurrency: 1000, conversations: 50 },
     ],
     scaledDown: ['quick plan: tiny levels, for checking that the benchmark runs'],
-    http: { connections: [4], seconds: 1, repetitions: 1 },
+    http: { connections: [4], seconds: 1, repetitions: 1, remote: { connections: 4, latencyMs: 20, chatsPerConnection: 2 } },
     growth: { levels: [10, 100], concurrency: 10, conversations: 10, repetitions: 2 },
     memory: { storedConversations: 20, activeConversations: 50 },
   };

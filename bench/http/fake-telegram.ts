@@ -5,8 +5,9 @@ import { FakeBotApi } from '../../test/channels/telegram/fake-bot-api';
 /**
  * The fake Telegram Bot API for the HTTP benchmark, in a process of its own
  * (as the real one is elsewhere), so that neither the server nor the load
- * generator pays for it. A second port answers how many messages were sent.
- * Prints both addresses as one JSON line.
+ * generator pays for it. A second port answers how many messages were sent,
+ * and sets how long the Bot API takes to answer. Prints both addresses as
+ * one JSON line.
  */
 async function main(): Promise<void> {
   const [token] = process.argv.slice(2);
@@ -14,7 +15,14 @@ async function main(): Promise<void> {
   const api = new FakeBotApi(token);
   const url = await api.start();
   let sent = 0;
-  const stats = createServer((_req, res) => {
+  const stats = createServer((req, res) => {
+    // POST /latency/<ms>: how long the Bot API takes to answer from now on.
+    const latency = /^\/latency\/(\d+)$/.exec(req.url ?? '');
+    if (req.method === 'POST' && latency) {
+      api.latencyMs = Number(latency[1]);
+      res.writeHead(204).end();
+      return;
+    }
     // Only the count is asked for: the recorded calls are counted and dropped, so they do not pile up.
     sent += api.callsTo('sendMessage').length;
     api.calls.length = 0;

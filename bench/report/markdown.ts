@@ -82,7 +82,11 @@ ${memoryTables(result).map(section).join('\n\n')}
   Telegram's sending limits off (TELEGRAM_MAX_PER_SECOND=0, TELEGRAM_CHAT_MAX_PER_SECOND=0): with them on, a bot
   sends at most 30 messages a second, and that, not the server, would be measured. Three processes share the
   machine's cores. Errors count connection errors, timeouts, non-2xx answers, wrong web chat replies and Telegram
-  replies that never reached the Bot API.
+  replies that never reached the Bot API. The webhook is answered once an update is saved, and its replies are
+  sent after (src/channels/telegram/updates.ts). A last run calls it as Telegram does: at most 40 updates at once
+  (setWebhook's default max_connections), each connection carrying several chats' updates in turn, and the fake
+  Bot API answering each call after a set delay (an assumed figure, not a measured one). A chat's next update
+  still waits for its replies before: that keeps them in order.
 - **Growth**: copies of a real stored conversation (its record, six processed marks and whatever outbox rows
   it kept: none on the benchmark's channel, which stands for a messaging app) written in one transaction per
   level; the measured turns are new conversations on top.

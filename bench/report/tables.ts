@@ -65,7 +65,9 @@ export function httpTable(result: BenchResult): Table {
       'autocannon times from before it has opened the connection: against a server that answers at once, up to a second at 256 connections',
     head: ['endpoint', 'connections', 'requests a second', 'p50 ms', 'p99 ms', 'kept alive p50 ms', 'kept alive p99 ms', 'errors', 'requests'],
     rows: result.http.map((h) => [
-      h.target === 'webchat' ? 'POST /api/webchat/messages' : 'POST /telegram/webhook',
+      h.target === 'webchat'
+        ? 'POST /api/webchat/messages'
+        : `POST /telegram/webhook${h.botApiLatencyMs ? ` (Bot API ${h.botApiLatencyMs} ms away, ${h.chatsPerConnection ?? 1} chats a connection)` : ''}`,
       String(h.connections),
       fmtSpread(h.requestsPerSecond),
       fmtSpread(h.p50Ms),

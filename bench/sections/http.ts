@@ -15,6 +15,10 @@ export type HttpTarget = 'webchat' | 'telegram';
 export interface HttpCell {
   target: HttpTarget;
   connections: number;
+  /** How long the fake Bot API takes to answer each call (absent: at once). */
+  botApiLatencyMs?: number;
+  /** Conversations each connection takes turns with (absent: one, each turn right after the last one's answer). */
+  chatsPerConnection?: number;
   requestsPerSecond: Spread;
   /** Over every request, as autocannon counts them. */
   p50Ms: Spread;
@@ -34,10 +38,24 @@ export interface HttpCell {
   requests: number;
 }
 
+/**
+ * The Telegram webhook as Telegram calls it: at most `connections` updates
+ * at once (setWebhook's max_connections, 40 by default), each connection
+ * carrying updates of several chats in turn, and the Bot API a round trip
+ * away.
+ */
+export interface RemoteBotApi {
+  connections: number;
+  latencyMs: number;
+  chatsPerConnection: number;
+}
+
 export interface HttpOptions {
   connections: number[];
   durationSeconds: number;
   repetitions: number;
+  /** A last run of the Telegram webhook against a Bot API that answers after a round trip; none: not run. */
+  remote?: RemoteBotApi | null;
   expected: string[][];
   log: (line: string) => void;
 }
@@ -61,44 +79,57 @@ export async function runHttp(options: HttpOptions): Promise<HttpCell[]> {
     throw err;
   }
   const stats = fake.info.stats;
-  const api = { sent: async () => ((await (await fetch(stats)).json()) as { sendMessage: number }).sendMessage };
+  const api = {
+    sent: async () => ((await (await fetch(stats)).json()) as { sendMessage: number }).sendMessage,
+    latency: async (ms: number) => {
+      const res = await fetch(`${stats}/latency/${ms}`, { method: 'POST' });
+      if (!res.ok) throw new Error(`the fake Bot API refused a latency of ${ms} ms (${res.status})`);
+    },
+  };
   const url = server.info.url;
   const cells: HttpCell[] = [];
   try {
     // Warm-up: JIT in the server, connections, caches.
     await load('webchat', url, 64, 1, options.expected);
     await load('telegram', url, 64, 1, options.expected);
-    for (const target of ['webchat', 'telegram'] as const) {
-      for (const connections of options.connections) {
-        const runs: Awaited<ReturnType<typeof load>>[] = [];
-        for (let rep = 0; rep < options.repetitions; rep++) {
-          const sentBefore = await api.sent();
-          const run = await load(target, url, connections, options.durationSeconds, options.expected);
-          if (target === 'telegram') {
-            // Each answered update must reach the Bot API as its replies; the outbox may still be sending
-            // some (Telegram's pace per chat), so wait a little for them before counting what is missing.
-            const sent = await sentAtLeast(api.sent, sentBefore + run.minimumReplies, 15_000);
-            if (sent - sentBefore < run.minimumReplies) run.errors += run.minimumReplies - (sent - sentBefore);
-          }
-          runs.push(run);
-          options.log(
-            `  rep ${rep + 1}/${options.repetitions} ${target.padEnd(8)} ${String(connections).padStart(3)} connections ` +
-              `${Math.round(run.requestsPerSecond).toLocaleString('en-GB').padStart(7)} req/s  p50 ${run.p50} ms  p99 ${run.p99} ms  ` +
-              `(kept alive: p50 ${run.keptAliveP50} ms  p99 ${run.keptAliveP99} ms)  errors ${run.errors}`,
-          );
+    const scenarios: Scenario[] = [
+      ...(['webchat', 'telegram'] as const).flatMap((target) => options.connections.map((connections) => ({ target, connections }))),
+      ...(options.remote
+        ? [{ target: 'telegram' as const, connections: options.remote.connections, remote: options.remote }]
+        : []),
+    ];
+    for (const { target, connections, remote } of scenarios) {
+      await api.latency(remote?.latencyMs ?? 0);
+      const runs: Awaited<ReturnType<typeof load>>[] = [];
+      for (let rep = 0; rep < options.repetitions; rep++) {
+        const sentBefore = await api.sent();
+        const run = await load(target, url, connections, options.durationSeconds, options.expected, remote?.chatsPerConnection ?? 1);
+        if (target === 'telegram') {
+          // Each answered update must reach the Bot API as its replies; the outbox may still be sending
+          // some (Telegram's pace per chat), so wait a little for them before counting what is missing.
+          const sent = await sentAtLeast(api.sent, sentBefore + run.minimumReplies, 15_000);
+          if (sent - sentBefore < run.minimumReplies) run.errors += run.minimumReplies - (sent - sentBefore);
         }
-        cells.push({
-          target,
-          connections,
-          requestsPerSecond: spread(runs.map((r) => r.requestsPerSecond)),
-          p50Ms: spread(runs.map((r) => r.p50)),
-          p99Ms: spread(runs.map((r) => r.p99)),
-          keptAliveP50Ms: spread(runs.map((r) => r.keptAliveP50)),
-          keptAliveP99Ms: spread(runs.map((r) => r.keptAliveP99)),
-          errors: runs.reduce((sum, r) => sum + r.errors, 0),
-          requests: runs.reduce((sum, r) => sum + r.requests, 0),
-        });
+        runs.push(run);
+        options.log(
+          `  rep ${rep + 1}/${options.repetitions} ${target.padEnd(8)} ${String(connections).padStart(3)} connections ` +
+            (remote ? `(Bot API ${remote.latencyMs} ms away, ${remote.chatsPerConnection} chats a connection) ` : '') +
+            `${Math.round(run.requestsPerSecond).toLocaleString('en-GB').padStart(7)} req/s  p50 ${run.p50} ms  p99 ${run.p99} ms  ` +
+            `(kept alive: p50 ${run.keptAliveP50} ms  p99 ${run.keptAliveP99} ms)  errors ${run.errors}`,
+        );
       }
+      cells.push({
+        target,
+        connections,
+        ...(remote ? { botApiLatencyMs: remote.latencyMs, chatsPerConnection: remote.chatsPerConnection } : {}),
+        requestsPerSecond: spread(runs.map((r) => r.requestsPerSecond)),
+        p50Ms: spread(runs.map((r) => r.p50)),
+        p99Ms: spread(runs.map((r) => r.p99)),
+        keptAliveP50Ms: spread(runs.map((r) => r.keptAliveP50)),
+        keptAliveP99Ms: spread(runs.map((r) => r.keptAliveP99)),
+        errors: runs.reduce((sum, r) => sum + r.errors, 0),
+        requests: runs.reduce((sum, r) => sum + r.requests, 0),
+      });
     }
   } finally {
     await server.stop();
@@ -119,13 +150,25 @@ async function sentAtLeast(sent: () => Promise<number>, count: number, ms: numbe
   return now;
 }
 
+interface Scenario {
+  target: HttpTarget;
+  connections: number;
+  remote?: RemoteBotApi;
+}
+
 let nextConversation = 0;
 let nextUpdate = 1;
 
-async function load(target: HttpTarget, url: string, connections: number, duration: number, expected: string[][]) {
+/**
+ * `chats` conversations per connection, taking turns: a chat's next turn
+ * comes after one turn of each of the others, as a platform interleaves
+ * updates of many chats on its connections.
+ */
+async function load(target: HttpTarget, url: string, connections: number, duration: number, expected: string[][], chats = 1) {
   let wrong = 0;
   let minimumReplies = 0;
-  const requests = PACKING_TURNS.map((input, turn): autocannon.Request => ({
+  const order = Array.from({ length: PACKING_TURNS.length * chats }, (_, i) => ({ chat: i % chats, turn: Math.floor(i / chats) }));
+  const requests = order.map(({ chat, turn }): autocannon.Request => ({
     method: 'POST',
     path: target === 'webchat' ? '/api/webchat/messages' : '/telegram/webhook',
     headers:
@@ -133,9 +176,10 @@ async function load(target: HttpTarget, url: string, connections: number, durati
         ? { 'content-type': 'application/json' }
         : { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
     setupRequest(request, context) {
-      // The first turn starts a new conversation on this connection.
-      if (turn === 0) context.conversation = ++nextConversation;
-      const n = context.conversation as number;
+      const input = PACKING_TURNS[turn]!;
+      // The first turn starts a new conversation in this chat of the connection.
+      if (turn === 0) context[`chat${chat}`] = ++nextConversation;
+      const n = context[`chat${chat}`] as number;
       const body = target === 'webchat' ? webchatBody(n, turn, input) : telegramUpdate(n, input);
       return { ...request, body: JSON.stringify(body) };
     },

@@ -85,7 +85,11 @@ describe('a quick run of every section', () => {
     }
     const result = JSON.parse(readFileSync(join(dir, 'results', 'latest.json'), 'utf8'));
     for (const cell of result.throughput.cells) expect(cell.mismatches).toBe(0);
-    expect(result.http.map((h: { target: string }) => h.target)).toEqual(['webchat', 'telegram']);
+    expect(result.http.map((h: { target: string; botApiLatencyMs?: number }) => [h.target, h.botApiLatencyMs ?? 0])).toEqual([
+      ['webchat', 0],
+      ['telegram', 0],
+      ['telegram', 20],
+    ]);
     for (const h of result.http) expect(h.errors).toBe(0);
     expect(result.growth.levels).toHaveLength(2);
     expect(result.memory.stored.recordJson).toBeGreaterThan(0);

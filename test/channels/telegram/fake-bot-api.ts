@@ -40,6 +40,8 @@ export class FakeBotApi extends FakeHttpServer {
   /** Methods whose calls wait (a slow Telegram) until released. */
   private readonly held = new Map<string, Promise<void>>();
   private nextMessageId = 1000;
+  /** How long each call but getUpdates takes to answer: Telegram's round trip, as seen from a server elsewhere. */
+  latencyMs = 0;
   /** Updates for getUpdates (long polling) to hand out. */
   private readonly pending: { update_id: number }[] = [];
   url = '';
@@ -108,6 +110,7 @@ export class FakeBotApi extends FakeHttpServer {
       return { status: 200, body: { ok: true, result: updates } };
     }
     await this.held.get(method);
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     const queued = this.queued.get(method)?.shift();
     if (queued) return { status: queued.ok ? 200 : queued.error_code, body: queued };
     return { status: 200, body: { ok: true, result: this.result(method, body) } };
