@@ -49,7 +49,7 @@ let chatIds = 500_100;
  */
 function telegramPerson(): TelegramPerson {
   const chatId = chatIds++;
-  const person = new TelegramPerson(server.url, telegram, TELEGRAM_SECRET, chatId);
+  const person = new TelegramPerson(server, telegram, TELEGRAM_SECRET, chatId);
   (person as unknown as { nextUpdate: number }).nextUpdate = chatId * 1000;
   return person;
 }

@@ -155,7 +155,7 @@ describeWithChromium('alerts sent from the console reach subscribers on their ch
       const webNepali = new WebchatPerson(server.url);
       await situate(webNepali, 'नेपाली', 'QA', 'NP');
       await subscribeToOrigin(webNepali);
-      const telegramEnglish = new TelegramPerson(server.url, telegram, TELEGRAM_SECRET, 5_550_001);
+      const telegramEnglish = new TelegramPerson(server, telegram, TELEGRAM_SECRET, 5_550_001);
       await situate(telegramEnglish, null, 'QA', 'NP');
       await subscribeToOrigin(telegramEnglish);
       const webHindi = new WebchatPerson(server.url);
@@ -164,7 +164,7 @@ describeWithChromium('alerts sent from the console reach subscribers on their ch
       // From Nepal but not subscribed; and subscribed, but to the Philippines.
       const notSubscribed = new WebchatPerson(server.url);
       await situate(notSubscribed, null, 'QA', 'NP');
-      const otherCountry = new TelegramPerson(server.url, telegram, TELEGRAM_SECRET, 5_550_002);
+      const otherCountry = new TelegramPerson(server, telegram, TELEGRAM_SECRET, 5_550_002);
       await situate(otherCountry, null, 'QA', 'PH');
       await subscribeToOrigin(otherCountry);
       const everyone = [webNepali, telegramEnglish, webHindi, notSubscribed, otherCountry];
@@ -223,8 +223,8 @@ describeWithChromium('alerts sent from the console reach subscribers on their ch
   test(
     'an admin pauses an alert mid-way and resumes it, and cancels another: nobody past the pause or the cancel gets it meanwhile',
     async () => {
-      const first = new TelegramPerson(server.url, telegram, TELEGRAM_SECRET, 5_550_011);
-      const second = new TelegramPerson(server.url, telegram, TELEGRAM_SECRET, 5_550_012);
+      const first = new TelegramPerson(server, telegram, TELEGRAM_SECRET, 5_550_011);
+      const second = new TelegramPerson(server, telegram, TELEGRAM_SECRET, 5_550_012);
       for (const person of [first, second]) {
         await situate(person, null, 'QA', 'LK');
         await subscribeToOrigin(person);

@@ -5,7 +5,10 @@ import type { FakeBotApi } from '../channels/telegram/fake-bot-api';
 import type { FakeGraphApi } from '../channels/whatsapp-cloud/fake-graph-api';
 import { SETTINGS } from '../channels/whatsapp-cloud/harness';
 import { buttonReply, payload, postWebhook, text as textContent } from '../channels/whatsapp-cloud/payloads';
-import { getJson, postJson } from '../support/server';
+import { getJson, postJson, type RunningApp } from '../support/server';
+
+/** The app a person writes to: its address, and its engine to wait for replies sent after the answer. */
+type AppServer = Pick<RunningApp, 'url' | 'app'>;
 
 /** One message as the person sees it on their screen: its text and the payloads of its buttons. */
 export interface Seen {
@@ -87,7 +90,7 @@ export class TelegramPerson implements Person {
   private readonly from = { id: 0, is_bot: false, first_name: 'Sita', language_code: 'en' };
 
   constructor(
-    private readonly baseUrl: string,
+    private readonly server: AppServer,
     private readonly api: FakeBotApi,
     private readonly secret: string,
     readonly chatId = 424242,
@@ -125,13 +128,15 @@ export class TelegramPerson implements Person {
 
   private async post(update: object): Promise<Seen[]> {
     await this.news();
-    const res = await fetch(`${this.baseUrl}/telegram/webhook`, {
+    const res = await fetch(`${this.server.url}/telegram/webhook`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': this.secret },
       body: JSON.stringify(update),
     });
     await res.arrayBuffer();
     if (res.status !== 200) throw new Error(`the Telegram webhook answered ${res.status}`);
+    // Answered once saved: the replies reach the Bot API after.
+    await this.server.app.engine.idle();
     return this.news();
   }
 }
@@ -147,7 +152,7 @@ export class TeamsPerson implements Person {
   private n = 0;
 
   constructor(
-    private readonly baseUrl: string,
+    private readonly server: AppServer,
     private readonly connector: FakeConnector,
     readonly conversationId = 'a:1Xk9-personal-chat-handoff',
   ) {
@@ -171,7 +176,7 @@ export class TeamsPerson implements Person {
 
   private async post(activity: Record<string, unknown>): Promise<Seen[]> {
     await this.news();
-    const res = await fetch(`${this.baseUrl}/api/messages`, {
+    const res = await fetch(`${this.server.url}/api/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json; charset=utf-8' },
       body: JSON.stringify({
@@ -189,6 +194,8 @@ export class TeamsPerson implements Person {
     });
     await res.arrayBuffer();
     if (res.status !== 200) throw new Error(`the Teams endpoint answered ${res.status}`);
+    // Answered once saved: the replies reach the connector after.
+    await this.server.app.engine.idle();
     return this.news();
   }
 }

@@ -105,7 +105,7 @@ test('a web chat user gets the caseworker’s reply in the conversation’s hist
 });
 
 test('a Telegram user gets the caseworker’s reply through the Bot API', async () => {
-  const person = new TelegramPerson(server.url, telegram, TELEGRAM_SECRET);
+  const person = new TelegramPerson(server, telegram, TELEGRAM_SECRET);
   const c = await raiseCase(person, 'recruitment');
   await writesToCase(person, c, 'The agency wants more money.');
 
@@ -115,7 +115,7 @@ test('a Telegram user gets the caseworker’s reply through the Bot API', async 
 });
 
 test('a Teams user gets the caseworker’s reply proactively, through the stored conversation reference', async () => {
-  const person = new TeamsPerson(server.url, connector);
+  const person = new TeamsPerson(server, connector);
   const c = await raiseCase(person, 'wellbeing');
   await writesToCase(person, c, 'I cannot sleep.');
 
@@ -145,7 +145,7 @@ test('a WhatsApp Cloud user past the 24-hour window gets the template, then the 
 });
 
 test('every channel at once: four people, four cases, each reply reaches only its own person', async () => {
-  const people: Person[] = [new WebchatPerson(server.url), new TelegramPerson(server.url, telegram, TELEGRAM_SECRET), new TeamsPerson(server.url, connector), whatsApp()];
+  const people: Person[] = [new WebchatPerson(server.url), new TelegramPerson(server, telegram, TELEGRAM_SECRET), new TeamsPerson(server, connector), whatsApp()];
   const cases = [];
   for (const person of people) cases.push(await raiseCase(person, 'other'));
   for (const person of people) await person.news();

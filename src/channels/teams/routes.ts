@@ -86,7 +86,8 @@ async function onTurn({ engine, channel, log }: TeamsDeps, context: TurnContext)
   else if (activity.type === 'conversationUpdate' && botWasAdded(activity)) inbound = greeting(activity);
   if (!inbound) return;
   try {
-    await engine.handle(inbound);
+    // Answered once saved: the replies go to the connector after, through the outbox, still in the conversation's order.
+    await engine.handle(inbound, { until: 'committed' });
   } catch (err) {
     if (!(err instanceof InboundError)) throw err;
     log.info({ event: 'teams-invalid-message', channel: CHANNEL, ...errorFields(err) });

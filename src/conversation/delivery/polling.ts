@@ -17,8 +17,8 @@ const DEFAULT_BATCH = 50;
 
 /**
  * The outbox worker without Redis. A commit's replies are delivered at once,
- * in the same call (the turn answers after its replies went out, as a
- * channel would see from one process); anything not delivered then (a
+ * in the same call (the turn ends after its replies went out, even when its
+ * caller was answered at the commit: HandleOptions.until); anything not delivered then (a
  * failure waiting for its back-off, a reply paced to a later slot, rows of a
  * process that died) is found by polling the database. Leases keep two
  * processes on one database from sending the same row.

@@ -104,6 +104,7 @@ test('a reference seen by one app instance lets a second one, on the same databa
         body: JSON.stringify({ ...activity(), text: 'hello', timestamp: new Date().toISOString() }),
       });
       expect(res.status).toBe(200);
+      await first.app.engine.idle();
       expect(connector.take().map((s) => s.activity.text)[0]).toBe(english('common:welcome', { language: 'English' }));
     } finally {
       await first.close();

@@ -23,9 +23,21 @@ export interface RecordedActivity {
 export class FakeConnector extends FakeHttpServer {
   readonly sent: RecordedActivity[] = [];
   url = '';
+  /** While set, activities are recorded on arrival and answered only once it resolves (a slow connector). */
+  private held: Promise<void> | null = null;
 
   async start(): Promise<void> {
     this.url = `${await this.listen()}/`;
+  }
+
+  /** Holds the answers from now on until the returned function is called. */
+  hold(): () => void {
+    let release = () => {};
+    this.held = new Promise<void>((resolve) => (release = resolve));
+    return () => {
+      this.held = null;
+      release();
+    };
   }
 
   /** Forgets what was recorded so far; returns it. */
@@ -33,7 +45,7 @@ export class FakeConnector extends FakeHttpServer {
     return this.sent.splice(0);
   }
 
-  protected override handle(req: IncomingMessage, body: string, res: ServerResponse): void {
+  protected override async handle(req: IncomingMessage, body: string, res: ServerResponse): Promise<void> {
     const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(req.url ?? '');
     if (req.method !== 'POST' || !m) {
       sendJson(res, 404, { error: { code: 'NotFound', message: `${req.method} ${req.url}` } });
@@ -45,6 +57,8 @@ export class FakeConnector extends FakeHttpServer {
       authorization: req.headers.authorization,
       activity: JSON.parse(body) as RecordedActivity['activity'],
     });
-    sendJson(res, 200, { id: `x${this.sent.length}` });
+    const id = `x${this.sent.length}`;
+    await this.held;
+    sendJson(res, 200, { id });
   }
 }

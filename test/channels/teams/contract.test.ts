@@ -22,7 +22,7 @@ const asReply = ({ activity }: RecordedActivity): ChannelReply => ({
 /**
  * Teams: activities are posted to /api/messages the way the Teams service
  * does, and the replies are the activities the bot sent to the fake connector
- * named by serviceUrl (delivered before /api/messages answers).
+ * named by serviceUrl (delivered after /api/messages answers, once the turn is saved).
  */
 channelContract('Teams', async (): Promise<ChannelDriver> => {
   const connector = new FakeConnector();
@@ -53,6 +53,8 @@ channelContract('Teams', async (): Promise<ChannelDriver> => {
     });
     await res.arrayBuffer();
     if (res.status !== 200) throw new Error(`/api/messages answered ${res.status}`);
+    // Answered once saved: the replies reach the connector after.
+    await server.app.engine.idle();
     return connector.take().map(asReply);
   };
 

@@ -30,6 +30,15 @@ class TeamsUser {
 
   /** POSTs an activity to /api/messages; returns the HTTP status and what the connector received. */
   async post(activity: Record<string, unknown>): Promise<number> {
+    const status = await this.postOnly(activity);
+    // Answered once saved: the replies reach the connector after.
+    await this.server.app.engine.idle();
+    this.last = this.connector.take();
+    return status;
+  }
+
+  /** POSTs an activity to /api/messages; returns the HTTP status, without waiting for the replies. */
+  async postOnly(activity: Record<string, unknown>): Promise<number> {
     const body = { ...this.base(), id: `1700000000${String(++this.n).padStart(3, '0')}`, ...activity };
     const res = await fetch(`${this.server.url}/api/messages`, {
       method: 'POST',
@@ -37,7 +46,6 @@ class TeamsUser {
       body: JSON.stringify(body),
     });
     await res.arrayBuffer();
-    this.last = this.connector.take();
     return res.status;
   }
 
@@ -96,6 +104,21 @@ test('the bot added to a chat greets once, through the connector named by servic
   // Delivered again (or the bot re-added): no second welcome.
   expect(await user.post(added)).toBe(200);
   expect(user.texts()).not.toContain(welcome());
+});
+
+test('a message is answered once it is saved, while the connector still holds its replies', async () => {
+  const release = connector.hold();
+  try {
+    expect(await user.postOnly({ type: 'message', text: 'hi', textFormat: 'plain' })).toBe(200);
+    expect(await server.app.store.pendingOutbox(10)).not.toEqual([]);
+    // The first may be on its way; none was taken.
+    expect(connector.sent.length).toBeLessThanOrEqual(1);
+  } finally {
+    release();
+  }
+  await server.app.engine.idle();
+  expect(connector.take()[0]?.activity.text).toBe(welcome());
+  expect(await server.app.store.pendingOutbox(10)).toEqual([]);
 });
 
 test('someone else joining is not greeted; typing and other activities get no answer', async () => {

@@ -62,3 +62,25 @@ test('in polling mode, updates fetched with getUpdates are answered, and there i
   const res = await fetch(`${server.url}/telegram/webhook`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
   expect(res.status).toBe(404);
 });
+
+test("a chat whose replies Telegram is slow to take does not hold back another chat's update", async () => {
+  const release = api.hold('sendMessage');
+  try {
+    const other = { id: 987654322, is_bot: false, first_name: 'Gita', language_code: 'en' };
+    const hi = (id: number, from: typeof person) => ({
+      update_id: id,
+      message: { message_id: 1, from, chat: { id: from.id, first_name: from.first_name, type: 'private' }, date: Math.floor(Date.now() / 1000), text: 'hi' },
+    });
+    api.pushUpdate(hi(700_000_011, person));
+    await until(() => (api.callsTo('sendMessage').length > 0 ? true : undefined));
+
+    api.pushUpdate(hi(700_000_012, other));
+    // Saved, and its first reply on its way, while the first chat's reply still waits for Telegram.
+    await until(() => (api.callsTo('sendMessage').some((c) => String(c.body.chat_id) === String(other.id)) ? true : undefined));
+    expect(await server.app.store.getConversation(`telegram:${other.id}`)).not.toBeNull();
+  } finally {
+    release();
+  }
+  await server.app.engine.idle();
+  expect(await server.app.store.pendingOutbox(10)).toEqual([]);
+});
