@@ -28,6 +28,8 @@ export async function eventually(what: string, done: () => boolean | Promise<boo
 
 /** Waits until webhook work is done, every reply saved in the outbox has been delivered, and the insight counts are written. */
 export async function settle(app: App): Promise<void> {
+  // Turns answered once saved (Telegram, Teams) send their replies after.
+  await app.engine.idle();
   const cloud = app.channels.find((c) => c.name === 'whatsapp-cloud') as WhatsAppCloudChannel | undefined;
   await eventually('the outbox to be empty', async () => {
     await cloud?.idle();
