@@ -49,6 +49,14 @@ export interface ChannelPort {
    * conversation. Default false.
    */
   readonly keepsHistory?: boolean;
+  /**
+   * The person gets the replies from the outbox itself, as the web chat page
+   * does (in the answer to their message, or read back from the history):
+   * saved is delivered. A commit saves them delivered, and nothing sends
+   * them; `send` only serves what was saved undelivered before. Needs
+   * `keepsHistory`. Default false.
+   */
+  readonly deliveredWhenSaved?: boolean;
   /** Sends replies in order. Throwing leaves them in the outbox, undelivered. */
   send(ref: ConversationRef, messages: OutboundMessage[]): Promise<void>;
 }

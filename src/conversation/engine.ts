@@ -1,5 +1,5 @@
 import type { CountryLookup } from '../../flows/directory';
-import type { OutboxEntry, Store, StoredConversation } from '../store/store';
+import type { CommitResult, OutboxEntry, Store, StoredConversation } from '../store/store';
 import type { ChannelPort, OutboundMessage } from './channel';
 import { Deliverer, type DelivererOptions, type DeliveryListener } from './delivery/deliverer';
 import type { Outbox } from './delivery/outbox';
@@ -179,7 +179,13 @@ export class Engine {
   readonly outbox: Outbox;
 
   constructor(private readonly opts: EngineOptions) {
-    for (const channel of opts.channels) this.channels.set(channel.name, channel);
+    for (const channel of opts.channels) {
+      // A row saved delivered is deleted only by the mark a send makes: without a history to serve, it would stay for good.
+      if (channel.deliveredWhenSaved && !channel.keepsHistory) {
+        throw new Error(`channel '${channel.name}': deliveredWhenSaved needs keepsHistory`);
+      }
+      this.channels.set(channel.name, channel);
+    }
     this.runner = new FlowRunner(opts.flows);
     this.clock = opts.clock ?? Date.now;
     this.records = new RecordCache({ freeze: true, ...opts.recordCache });
@@ -265,11 +271,11 @@ export class Engine {
         const turn = new Turn(msg, current, false, started, this.opts.tr, log);
         await act(turn);
         const replies = render(turn.outputs, turn.record.locale, channel.capabilities, this.opts.tr);
-        const { result, record } = await this.commit(turn, key, stored.rev, replies);
+        const { result, record } = await this.commit(turn, key, stored.rev, replies, channel);
         if (result.ok) {
           log.info({ event: 'write', replies: replies.length });
           this.tellCommitted(turn, key, true, log);
-          await this.outbox.dispatch(result.outbox, record.ref, result.leased);
+          await this.deliver(channel, result, record.ref);
           await this.pruneMarks(key, result.rev, turn.now, log);
           const now = (await store.repliesTo(key, sourceId)) ?? [];
           return { status: 'processed', replies, ...deliveryOf(now) };
@@ -378,7 +384,7 @@ export class Engine {
 
       const replies = render(turn.outputs, turn.record.locale, channel.capabilities, this.opts.tr);
       if (turn.erase) return this.erase(msg, channel, turn.record, replies, log);
-      const { result, record } = await this.commit(turn, key, stored?.rev ?? 0, replies);
+      const { result, record } = await this.commit(turn, key, stored?.rev ?? 0, replies, channel);
       if (result.ok) {
         log.info({ event: 'turn', flow: record.flow?.id ?? null, replies: replies.length, ms: this.clock() - started });
         this.tellCommitted(turn, key, false, log);
@@ -388,7 +394,7 @@ export class Engine {
         });
         const processed: TurnResult = { status: 'processed', replies, ...seqsOf(result.outbox, replies.length) };
         answer?.(processed);
-        await this.outbox.dispatch(result.outbox, record.ref, result.leased);
+        await this.deliver(channel, result, record.ref);
         await this.pruneMarks(key, result.rev, turn.now, log);
         return processed;
       }
@@ -403,7 +409,7 @@ export class Engine {
    * choices just offered, the processed mark of its message, its replies in
    * the outbox and its submissions, in one transaction.
    */
-  private async commit(turn: Turn, key: string, expectedRev: number, replies: OutboundMessage[]) {
+  private async commit(turn: Turn, key: string, expectedRev: number, replies: OutboundMessage[], channel: ChannelPort) {
     const record: ConversationRecord = {
       ...turn.record,
       choices: currentChoices(turn.outputs) ?? turn.record.choices,
@@ -421,11 +427,18 @@ export class Engine {
       outbox: replies,
       submissions: turn.submissions,
       now: turn.now,
-      // Leased to this worker in the commit when it will send them itself, straight after: no claim of their own.
-      lease: this.outbox.commitLease(turn.msg.channel),
+      // Saved delivered where the person reads them from the store; else leased to this worker in the commit
+      // when it will send them itself, straight after: no claim of their own.
+      ...(channel.deliveredWhenSaved ? { delivered: true } : { lease: this.outbox.commitLease(channel.name) }),
     });
     if (result.ok) this.records.remember(key, result.rev, record);
     return { result, record };
+  }
+
+  /** A commit's replies to their person: sent through the outbox, or, saved delivered, only told to the delivery listeners. */
+  private async deliver(channel: ChannelPort, result: Extract<CommitResult, { ok: true }>, ref: ConversationRef): Promise<void> {
+    if (channel.deliveredWhenSaved) this.deliverer.savedDelivered(result.outbox);
+    else await this.outbox.dispatch(result.outbox, ref, result.leased);
   }
 
   /**

@@ -88,7 +88,7 @@ export function committedReply(c: TurnCommit, seq: number, message: string): Out
     messageId: c.messageId,
     message: JSON.parse(message) as unknown,
     createdAt: c.now,
-    deliveredAt: null,
+    deliveredAt: c.delivered === true ? c.now : null,
     attempts: 0,
     nextAttemptAt: c.now,
     lastError: null,

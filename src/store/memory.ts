@@ -77,7 +77,7 @@ export class MemoryStore implements Store {
     const rev = current + 1;
     this.conversations.set(c.conversationKey, { data, rev, channel: c.channel, userId: c.userId, updatedAt: c.now });
     // Leased only as a run claimed right after would be: nothing earlier of the conversation still pending.
-    const lease = c.lease && messages.length > 0 && !this.hasPending(c.conversationKey) ? c.lease : undefined;
+    const lease = c.lease && !c.delivered && messages.length > 0 && !this.hasPending(c.conversationKey) ? c.lease : undefined;
     const entries = messages.map((message): OutboxRow => {
       // Assigned, not spread: Node 20's V8 takes about 1 µs for each property added after a spread.
       const entry = committedReply(c, this.nextSeq++, message) as OutboxRow;

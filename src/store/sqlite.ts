@@ -338,7 +338,8 @@ export class SqliteStore implements Store {
       this.sql.insertSubmission.run(c.conversationKey, c.channel, c.userId, kind, text, c.now);
     }
     // Leased only as a run claimed right after would be: nothing earlier of the conversation still pending.
-    const lease = c.lease && messages.length > 0 && !this.sql.anyPending.get(c.conversationKey) ? c.lease : undefined;
+    const lease = c.lease && !c.delivered && messages.length > 0 && !this.sql.anyPending.get(c.conversationKey) ? c.lease : undefined;
+    const deliveredAt = c.delivered === true ? c.now : null;
     const outbox = messages.map((message): OutboxEntry => {
       const { lastInsertRowid } = this.sql.insertOutbox.run(
         c.conversationKey,
@@ -349,6 +350,7 @@ export class SqliteStore implements Store {
         c.now,
         lease?.owner ?? null,
         lease?.until ?? null,
+        deliveredAt,
       );
       return committedReply(c, Number(lastInsertRowid), message);
     });
@@ -421,8 +423,8 @@ function prepare(db: Database.Database) {
     // The conversation's marks by the primary key's prefix: a few dozen rows at most, no index on the time needed.
     pruneMarks: s('DELETE FROM processed WHERE conversation_key = ? AND created_at < ?'),
     insertOutbox: s(
-      `INSERT INTO outbox (conversation_key, channel, message_id, message, created_at, next_attempt_at, lease_owner, lease_until)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO outbox (conversation_key, channel, message_id, message, created_at, next_attempt_at, lease_owner, lease_until, delivered_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     // Served by outbox_pending_by_conversation.
     anyPending: s(`SELECT 1 FROM outbox o WHERE o.conversation_key = ? AND ${PENDING} LIMIT 1`),

@@ -82,6 +82,11 @@ export interface TurnCommit {
    * nothing is leased, and the result says so.
    */
   lease?: OutboxLease;
+  /**
+   * The replies reach the person from the store itself (ChannelPort.deliveredWhenSaved):
+   * saved delivered at `now`, so that no worker sends, leases or marks them.
+   */
+  delivered?: boolean;
 }
 
 export interface Submission {

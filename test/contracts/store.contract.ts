@@ -397,6 +397,24 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
         expect((await store.pendingOutbox(10))[0]).toEqual(outbox[0]);
       });
 
+      it('saves replies delivered when asked (the web chat reads them from the outbox): kept, never offered, leased or counted pending', async () => {
+        const first = await commitOk(store, turn({ messageId: 'm1', outbox: [{ n: 1 }, { n: 2 }], now: T0 + 5, delivered: true, lease: lease('a', T0) }));
+
+        expect(first.leased).toBe(false);
+        expect(first.outbox.map((e) => e.deliveredAt)).toEqual([T0 + 5, T0 + 5]);
+        expect(await store.outboxSince(KEY, 0, 10)).toEqual(first.outbox);
+        expect(await store.repliesTo(KEY, 'm1')).toEqual(first.outbox);
+        expect(await store.pendingOutbox(10)).toEqual([]);
+        expect(await store.dueOutbox(T0 + 5, ['web'], 10)).toEqual([]);
+        expect(await store.outboxDepth()).toEqual([]);
+        expect(await store.claimOutboxRun(seqsOf(first.outbox), lease('b', T0 + 5))).toEqual([]);
+
+        // A reply saved to be sent after them is the conversation's first pending one, free to lease at its commit.
+        const second = await commitOk(store, turn({ messageId: 'm2', expectedRev: 1, outbox: [{ n: 3 }], now: T0 + 6, lease: lease('a', T0 + 6) }));
+        expect(second.leased).toBe(true);
+        expect(second.outbox[0]!.deliveredAt).toBeNull();
+      });
+
       it('offers only the first pending reply of each conversation, when due, on the channels asked, oldest first', async () => {
         const a = await commitOk(store, turn({ messageId: 'm1', outbox: [{ a: 1 }, { a: 2 }] }));
         const telegram = { conversationKey: 'telegram:c1', channel: 'telegram' };

@@ -108,9 +108,18 @@ describeWithPostgres('PostgreSQL migrations', () => {
       const [channel = ''] = conversationKey.split(':');
       return { conversationKey, channel, userId: 'u1', expectedRev, record: { step: 1 }, messageId, outbox: [{ text: 'hi' }], now: 1 };
     };
-    // Through the commit function of the step before, into marks keyed by channel and message id.
-    expect(await store.commitTurn(commit('web:c1', 'm1'))).toMatchObject({ ok: true });
-    expect(await store.commitTurn(commit('telegram:9', 'u7'))).toMatchObject({ ok: true });
+    // Through the commit function of the step before, called as the code of its day called it (twelve
+    // arguments), into marks keyed by channel and message id.
+    const committedBefore = async (conversationKey: string, messageId: string) => {
+      const [channel = ''] = conversationKey.split(':');
+      const rows = await temp.sql<{ r_outcome: string }>(
+        'SELECT r_outcome FROM vv_commit_turn($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)',
+        [conversationKey, channel, 'u1', 0, JSON.stringify({ step: 1 }), messageId, 1, [JSON.stringify({ text: 'hi' })], [], [], null, null],
+      );
+      return rows[0]?.r_outcome;
+    };
+    expect(await committedBefore('web:c1', 'm1')).toBe('ok');
+    expect(await committedBefore('telegram:9', 'u7')).toBe('ok');
 
     expect((await migratePostgres(db)).applied.map((m) => m.version)).toEqual(MIGRATIONS.slice(step - 1).map((m) => m.version));
 
@@ -131,6 +140,9 @@ describeWithPostgres('PostgreSQL migrations', () => {
     expect((await store.repliesTo('web:c1', 'm1'))?.map((e) => e.message)).toEqual([{ text: 'hi' }]);
     expect(await store.commitTurn(commit('web:c1', 'm1', 1))).toEqual({ ok: false, reason: 'duplicate' });
     expect(await store.commitTurn(commit('web:c2', 'm1'))).toMatchObject({ ok: true, rev: 1 });
+    // An instance still running the older code commits as before: step 8 added an overload, and kept this one.
+    expect(await committedBefore('web:c3', 'm1')).toBe('ok');
+    expect(await store.repliesTo('web:c3', 'm1')).toMatchObject([{ message: { text: 'hi' }, deliveredAt: null }]);
   });
 
   it('refuses a schema written by a newer build, and changes nothing', async () => {

@@ -39,6 +39,8 @@ export interface TestBotOptions {
   tr?: Translator;
   /** Keep delivered replies in the outbox, as the web chat does (ChannelPort.keepsHistory); default: delete them, as a platform's chat. */
   keepsHistory?: boolean;
+  /** Save replies delivered, as the web chat does (ChannelPort.deliveredWhenSaved); default: send them. */
+  deliveredWhenSaved?: boolean;
 }
 
 export interface TestBot {
@@ -71,6 +73,7 @@ export function createTestBot(options: TestBotOptions = {}): TestBot {
   const store = options.store ?? new MemoryStore();
   const channel = new RecordingChannel({ ...BUTTON_CHANNEL, ...options.capabilities });
   channel.keepsHistory = options.keepsHistory === true;
+  channel.deliveredWhenSaved = options.deliveredWhenSaved === true;
   const engine = new Engine({
     store,
     lock: options.lock ?? new MemoryLock(),

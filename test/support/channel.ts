@@ -21,6 +21,8 @@ export class RecordingChannel implements ChannelPort {
   readonly deliveries: Delivery[] = [];
   /** Like the web chat: delivered replies stay in the outbox, and a resend is answered with them. */
   keepsHistory = false;
+  /** Like the web chat: the person reads the replies from the outbox, so they are saved delivered and never sent. */
+  deliveredWhenSaved = false;
 
   constructor(readonly capabilities: Capabilities) {}
 

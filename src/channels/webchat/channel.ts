@@ -4,8 +4,9 @@ import type { ChannelPort } from '../../conversation/channel';
  * The web chat. Its replies travel back in the HTTP response to the message
  * that caused them, and stay readable from the outbox (GET
  * /api/webchat/messages), which the open page polls for the ones written
- * unprompted (a caseworker's). So there is nothing to push: `send` only lets
- * the engine mark them delivered.
+ * unprompted (a caseworker's). So there is nothing to push: they are saved
+ * delivered, and `send` only lets a worker mark delivered what an older
+ * version saved undelivered.
  */
 export const webchatChannel: ChannelPort = {
   name: 'webchat',
@@ -16,7 +17,8 @@ export const webchatChannel: ChannelPort = {
     linkButtons: true,
     maxTextLength: 4000,
   },
-  // The page reads its replies back from the outbox: delivered ones must stay.
+  // The page reads its replies back from the outbox: delivered ones must stay, and saved is delivered.
   keepsHistory: true,
+  deliveredWhenSaved: true,
   async send() {},
 };

@@ -177,6 +177,14 @@ export class Deliverer {
     return { owner: this.owner, now, until: now + this.leaseMs };
   }
 
+  /**
+   * Replies saved delivered (ChannelPort.deliveredWhenSaved): the listeners
+   * hear of them as of a send that went, and nothing else is done.
+   */
+  savedDelivered(entries: readonly OutboxEntry[]): void {
+    for (const entry of entries) this.report(entry, { ok: true }, this.opts.log);
+  }
+
   /** Hands back leases this worker holds on rows it will not send now; another attempt or worker takes them. */
   async release(entries: readonly OutboxEntry[]): Promise<void> {
     for (const entry of entries) await this.opts.store.releaseOutbox(this.owner, { seq: entry.seq });

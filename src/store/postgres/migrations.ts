@@ -477,4 +477,39 @@ export const MIGRATIONS: readonly PostgresMigration[] = [
       $fn$;
     `,
   },
+  {
+    version: 8,
+    name: 'replies saved delivered',
+    sql: `
+      -- Step 7's commit, with replies that reach the person from the outbox itself (the web chat) saved
+      -- delivered in the same statement: no worker sends, leases or marks them. An overload, not a
+      -- replacement: an instance still running step 7's code calls the twelve-argument function.
+      CREATE FUNCTION vv_commit_turn(
+        p_key TEXT, p_channel TEXT, p_user TEXT, p_expected_rev INTEGER, p_data TEXT, p_message_id TEXT,
+        p_now BIGINT, p_messages TEXT[], p_kinds TEXT[], p_submissions TEXT[], p_lease_owner TEXT, p_lease_until BIGINT,
+        p_delivered BOOLEAN)
+      RETURNS TABLE (r_outcome TEXT, r_seq BIGINT, r_leased BOOLEAN)
+      LANGUAGE plpgsql AS $fn$
+      DECLARE
+        v_row RECORD;
+      BEGIN
+        IF NOT p_delivered THEN
+          RETURN QUERY SELECT * FROM vv_commit_turn(p_key, p_channel, p_user, p_expected_rev, p_data, p_message_id,
+            p_now, p_messages, p_kinds, p_submissions, p_lease_owner, p_lease_until);
+          RETURN;
+        END IF;
+        FOR v_row IN SELECT * FROM vv_commit_turn(p_key, p_channel, p_user, p_expected_rev, p_data, p_message_id,
+            p_now, p_messages, p_kinds, p_submissions, NULL, NULL) LOOP
+          IF v_row.r_seq IS NOT NULL THEN
+            UPDATE outbox SET delivered_at = p_now WHERE seq = v_row.r_seq;
+          END IF;
+          r_outcome := v_row.r_outcome;
+          r_seq := v_row.r_seq;
+          r_leased := false;
+          RETURN NEXT;
+        END LOOP;
+      END
+      $fn$;
+    `,
+  },
 ];

@@ -143,10 +143,10 @@ export class PostgresStore implements Store {
     const { record, outbox: messages, submissions } = serialiseTurn(c);
     let rows: { r_outcome: string; r_seq: number | null; r_leased: boolean }[];
     try {
-      // One round trip (migration 6): the statement is its own transaction.
+      // One round trip (migrations 6 to 8): the statement is its own transaction.
       ({ rows } = await run<{ r_outcome: string; r_seq: number | null; r_leased: boolean }>(
         this.db.pool,
-        'SELECT r_outcome, r_seq, r_leased FROM vv_commit_turn($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)',
+        'SELECT r_outcome, r_seq, r_leased FROM vv_commit_turn($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)',
         [
           c.conversationKey,
           c.channel,
@@ -160,6 +160,7 @@ export class PostgresStore implements Store {
           submissions.map((s) => s.data),
           c.lease?.owner ?? null,
           c.lease?.until ?? null,
+          c.delivered === true,
         ],
       ));
     } catch (err) {
