@@ -77,7 +77,8 @@ ${memoryTables(result).map(section).join('\n\n')}
   one commit per turn, the replies hard-coded: the floor for this workload on each store.
   Neither peer de-duplicates, keeps an outbox or translates.
 - **HTTP** (bench/sections/http.ts): autocannon, as a library, against the real server in a child process
-  (SQLite file), each connection playing the conversation again and again with new ids; the Telegram webhook
+  (SQLite file), each connection playing the conversation again and again with new ids, each run started
+  after a full garbage collection of the load generator's process; the Telegram webhook
   sends its replies to the fake Bot API (test/channels/telegram/fake-bot-api.ts) in a third process, with
   Telegram's sending limits off (TELEGRAM_MAX_PER_SECOND=0, TELEGRAM_CHAT_MAX_PER_SECOND=0): with them on, a bot
   sends at most 30 messages a second, and that, not the server, would be measured. Three processes share the
