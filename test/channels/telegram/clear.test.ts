@@ -1,6 +1,6 @@
 import { english } from '../../support';
 import { startApp, tempDatabase, type RunningApp, type TempDatabase } from '../../support/server';
-import { FakeBotApi } from './fake-bot-api';
+import { FakeBotApi, postTelegramUpdate } from './fake-bot-api';
 
 const TOKEN = '7000000001:AAH-fake-token-for-tests_0123456789';
 const SECRET = 'webhook-secret_42';
@@ -37,13 +37,7 @@ afterEach(async () => {
 });
 
 async function postUpdate(update: object): Promise<void> {
-  const res = await fetch(`${server.url}/telegram/webhook`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
-    body: JSON.stringify(update),
-  });
-  await res.arrayBuffer();
-  expect(res.status).toBe(200);
+  expect(await postTelegramUpdate(server.url, SECRET, update)).toBe(200);
   // The webhook answers once the update is saved; the replies go out after.
   await server.app.engine.idle();
 }

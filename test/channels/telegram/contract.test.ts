@@ -1,6 +1,6 @@
 import { channelContract, type ChannelDriver, type ChannelReply, type MessageHint } from '../../contracts/channel.contract';
 import { startApp, tempDatabase } from '../../support/server';
-import { FakeBotApi } from './fake-bot-api';
+import { FakeBotApi, postTelegramUpdate } from './fake-bot-api';
 
 const TOKEN = '7000000003:AAH-fake-token-for-contract_012345';
 const SECRET = 'contract-secret_7';
@@ -39,13 +39,8 @@ channelContract('Telegram', async (): Promise<ChannelDriver> => {
 
   const post = async (update: (id: number) => object): Promise<ChannelReply[]> => {
     const before = api.callsTo('sendMessage').length;
-    const res = await fetch(`${server.url}/telegram/webhook`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
-      body: JSON.stringify(update(++updateId)),
-    });
-    await res.arrayBuffer();
-    if (res.status !== 200) throw new Error(`the webhook answered ${res.status}`);
+    const status = await postTelegramUpdate(server.url, SECRET, update(++updateId));
+    if (status !== 200) throw new Error(`the webhook answered ${status}`);
     // The webhook answers once the update is saved; the replies go out after.
     await server.app.engine.idle();
     return api

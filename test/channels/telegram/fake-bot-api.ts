@@ -29,6 +29,17 @@ export function telegramWebhookEnv(api: FakeBotApi, token: string, secret: strin
   };
 }
 
+/** POSTs an update to the app's webhook as Telegram does (with the secret header); returns the HTTP status. */
+export async function postTelegramUpdate(baseUrl: string, secret: string, update: object): Promise<number> {
+  const res = await fetch(`${baseUrl}/telegram/webhook`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
+    body: JSON.stringify(update),
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
+
 /**
  * A fake Telegram Bot API on 127.0.0.1: records every call (method and JSON
  * parameters) and answers like Telegram. Answers for the next calls of a

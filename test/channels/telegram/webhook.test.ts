@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import type { OutboundMessage } from '../../../src/conversation/channel';
 import { english } from '../../support';
 import { startApp, tempDatabase, type RunningApp, type TempDatabase } from '../../support/server';
-import { FakeBotApi } from './fake-bot-api';
+import { FakeBotApi, postTelegramUpdate } from './fake-bot-api';
 
 const TOKEN = '7000000001:AAH-fake-token-for-tests_0123456789';
 const SECRET = 'webhook-secret_42';
@@ -161,15 +161,7 @@ test('typed text is understood as well as presses', async () => {
 });
 
 /** Posts an update and returns its status, without waiting for the replies (postUpdate does). */
-async function postOnly(update: object): Promise<number> {
-  const res = await fetch(`${server.url}/telegram/webhook`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
-    body: JSON.stringify(update),
-  });
-  await res.arrayBuffer();
-  return res.status;
-}
+const postOnly = (update: object): Promise<number> => postTelegramUpdate(server.url, SECRET, update);
 
 test('the webhook answers once the update is saved, while the Bot API still holds its replies', async () => {
   const release = (releaseHeld = api.hold('sendMessage'));
