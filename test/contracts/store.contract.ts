@@ -102,6 +102,32 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
         expect(await store.turnState('web:other', 'm1')).toEqual({ processed: false, conversation: { data: { v: 'other' }, rev: 1 } });
       });
 
+      it('answers turn states asked at once each with its own, in any mix of handled, known and new', async () => {
+        await commitOk(store, turn({ messageId: 'm1', record: { v: 1 } }));
+        await commitOk(store, turn({ messageId: 'm9', conversationKey: 'web:other', record: { v: 'other' } }));
+
+        // Asked in the same tick, as the turns of many conversations are: a store may answer them together.
+        const states = await Promise.all([
+          store.turnState(KEY, 'm1'),
+          store.turnState('web:none', 'm1'),
+          store.turnState(KEY, 'm2'),
+          store.turnState('web:other', 'm9'),
+          store.turnState('web:other', 'm1'),
+          store.turnState(KEY, 'm2'),
+        ]);
+
+        expect(states).toEqual([
+          { processed: true, conversation: null },
+          { processed: false, conversation: null },
+          { processed: false, conversation: { data: { v: 1 }, rev: 1 } },
+          { processed: true, conversation: null },
+          { processed: false, conversation: { data: { v: 'other' }, rev: 1 } },
+          { processed: false, conversation: { data: { v: 1 }, rev: 1 } },
+        ]);
+        // Fresh objects each, even for the same conversation asked twice.
+        expect(states[2]!.conversation!.data).not.toBe(states[5]!.conversation!.data);
+      });
+
       it('refuses rev 0 for an existing conversation, and any other rev for a missing or newer one', async () => {
         await commitOk(store, turn({ messageId: 'm1' }));
 
@@ -652,6 +678,30 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
           await store.markDelivered([one!, three!], T0 + 7, { keep: false });
           await store.markDelivered([one!], T0 + 7);
           expect(await store.outboxSince(KEY, 0, 10)).toEqual([]);
+        });
+
+        it('applies delivered marks asked at once, kept and deleted, each to its own replies', async () => {
+          const mine = await commitOk(store, turn({ messageId: 'm1', outbox: [{ n: 1 }, { n: 2 }, { n: 3 }] }));
+          const other = await commitOk(store, turn({ messageId: 'x1', conversationKey: 'web:x', userId: 'u2', outbox: [{ x: 1 }, { x: 2 }] }));
+          const [one, two, three] = seqsOf(mine.outbox);
+          const [x1, x2] = seqsOf(other.outbox);
+
+          // Asked in the same tick, as the deliveries of many conversations are: a store may apply them together.
+          await Promise.all([
+            store.markDelivered([one!], T0 + 1, { keep: false }),
+            store.markDelivered([x1!], T0 + 2),
+            store.markDelivered([three!], T0 + 3, { keep: false }),
+            store.markDelivered([x1!, x2!], T0 + 4),
+            store.markDelivered([], T0 + 5, { keep: false }),
+          ]);
+
+          expect(seqsOf(await store.outboxSince(KEY, 0, 10))).toEqual([two]);
+          expect(seqsOf(await store.pendingOutbox(10))).toEqual([two]);
+          // x1's first report sets its time; a second one at once does not move it.
+          expect((await store.outboxSince('web:x', 0, 10)).map((e) => [e.seq, e.deliveredAt])).toEqual([
+            [x1, T0 + 2],
+            [x2, T0 + 4],
+          ]);
         });
 
         it('never hands a deleted seq out again', async () => {

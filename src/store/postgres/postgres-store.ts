@@ -16,6 +16,7 @@ import {
   type TurnState,
 } from '../store';
 import { Rollback, inTransaction, run, sqlState, type PostgresDatabase } from './pool';
+import { TickBatch } from './tick-batch';
 
 interface OutboxRow {
   seq: number;
@@ -77,6 +78,17 @@ interface DeliveryRow {
   updated_at: number;
 }
 
+interface TurnStateAsked {
+  conversationKey: string;
+  messageId: string;
+}
+
+interface DeliveredMark {
+  seqs: readonly number[];
+  now: number;
+  keep: boolean;
+}
+
 const CONFLICT: CommitResult = { ok: false, reason: 'conflict' };
 const DUPLICATE: CommitResult = { ok: false, reason: 'duplicate' };
 
@@ -90,6 +102,9 @@ const DUPLICATE: CommitResult = { ok: false, reason: 'duplicate' };
  */
 export class PostgresStore implements Store {
   private ended: Promise<void> | null = null;
+  /** A turn's first read and its replies' delivered marks, of conversations handled at once, share a round trip. */
+  private readonly turnStates = new TickBatch((asked: readonly TurnStateAsked[]) => this.turnStatesOf(asked));
+  private readonly deliveredMarks = new TickBatch((marks: readonly DeliveredMark[]) => this.markAllDelivered(marks));
 
   constructor(private readonly db: PostgresDatabase) {}
 
@@ -123,19 +138,30 @@ export class PostgresStore implements Store {
   }
 
   async turnState(conversationKey: string, messageId: string): Promise<TurnState> {
-    // One round trip: the mark's existence, with the record when there is no mark (one row either way).
+    return this.turnStates.call({ conversationKey, messageId });
+  }
+
+  /**
+   * The turn states asked for at once, in one round trip: for each, the mark's
+   * existence, with the record when there is no mark (one row each, in order).
+   */
+  private async turnStatesOf(asked: readonly { conversationKey: string; messageId: string }[]): Promise<TurnState[]> {
     const { rows } = await run<{ processed: boolean; data: string | null; rev: number | null }>(
       this.db.pool,
       `SELECT m.processed, c.data, c.rev
-       FROM (SELECT EXISTS (SELECT 1 FROM processed WHERE conversation_key = $1 AND message_id = $2) AS processed) m
-       LEFT JOIN conversations c ON NOT m.processed AND c.key = $1`,
-      [conversationKey, messageId],
+       FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS a(key, message_id, n)
+       CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM processed p WHERE p.conversation_key = a.key AND p.message_id = a.message_id)
+         AS processed) m
+       LEFT JOIN conversations c ON NOT m.processed AND c.key = a.key
+       ORDER BY a.n`,
+      [asked.map((a) => a.conversationKey), asked.map((a) => a.messageId)],
     );
-    const row = rows[0];
-    if (!row || row.processed) return { processed: row?.processed === true, conversation: null };
-    if (row.data === null || row.rev === null) return { processed: false, conversation: null };
-    const data = fromJson(row.data, { table: 'conversations', column: 'data', row: conversationRow(conversationKey) });
-    return { processed: false, conversation: { data, rev: row.rev } };
+    return rows.map((row, i): TurnState => {
+      if (row.processed) return { processed: true, conversation: null };
+      if (row.data === null || row.rev === null) return { processed: false, conversation: null };
+      const data = fromJson(row.data, { table: 'conversations', column: 'data', row: conversationRow(asked[i]!.conversationKey) });
+      return { processed: false, conversation: { data, rev: row.rev } };
+    });
   }
 
   async commitTurn(c: TurnCommit): Promise<CommitResult> {
@@ -274,18 +300,28 @@ export class PostgresStore implements Store {
 
   async markDelivered(seqs: number[], now: number, options: { keep?: boolean } = {}): Promise<void> {
     if (seqs.length === 0) return;
-    if (options.keep === false) {
+    await this.deliveredMarks.call({ seqs, now, keep: options.keep !== false });
+  }
+
+  /** The delivered marks asked for at once: at most one statement to delete and one to update. */
+  private async markAllDelivered(marks: readonly DeliveredMark[]): Promise<void[]> {
+    const gone = marks.filter((m) => !m.keep).flatMap((m) => m.seqs);
+    const kept = marks.filter((m) => m.keep).flatMap((m) => m.seqs.map((seq) => ({ seq, now: m.now })));
+    await Promise.all([
       // The identity column never hands a deleted seq out again.
-      await run(this.db.pool, 'DELETE FROM outbox WHERE seq = ANY($1::bigint[])', [seqs]);
-      return;
-    }
-    // coalesce: a retried delivery report must not move the time the person got the reply. Any lease ends.
-    await run(
-      this.db.pool,
-      `UPDATE outbox SET delivered_at = coalesce(delivered_at, $1), lease_owner = NULL, lease_until = NULL
-       WHERE seq = ANY($2::bigint[])`,
-      [now, seqs],
-    );
+      gone.length > 0 ? run(this.db.pool, 'DELETE FROM outbox WHERE seq = ANY($1::bigint[])', [gone]) : undefined,
+      // coalesce: a retried delivery report must not move the time the person got the reply. Any lease ends.
+      kept.length > 0
+        ? run(
+            this.db.pool,
+            `UPDATE outbox o SET delivered_at = coalesce(o.delivered_at, d.now), lease_owner = NULL, lease_until = NULL
+             FROM (SELECT seq, min(now) AS now FROM unnest($1::bigint[], $2::bigint[]) AS v(seq, now) GROUP BY seq) d
+             WHERE o.seq = d.seq`,
+            [kept.map((k) => k.seq), kept.map((k) => k.now)],
+          )
+        : undefined,
+    ]);
+    return marks.map(() => undefined);
   }
 
   async failOutbox(seq: number, f: OutboxFailure): Promise<boolean> {
