@@ -128,6 +128,34 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
         expect(states[2]!.conversation!.data).not.toBe(states[5]!.conversation!.data);
       });
 
+      it('commits turns asked at once each on its own: saved, conflicting and repeated side by side', async () => {
+        await commitOk(store, turn({ messageId: 'm1', record: { v: 1 }, outbox: [{ n: 1 }] }));
+
+        // Committed in the same tick, as the turns of many conversations are: a store may write them together.
+        const results = await Promise.all([
+          store.commitTurn(turn({ messageId: 'a1', conversationKey: 'web:a', userId: 'ua', record: { v: 'a' }, outbox: [{ a: 1 }, { a: 2 }] })),
+          store.commitTurn(turn({ messageId: 'm2', expectedRev: 0, record: { v: 'stale' }, outbox: [{ lost: 1 }] })),
+          store.commitTurn(turn({ messageId: 'm1', expectedRev: 1, outbox: [{ again: 1 }] })),
+          store.commitTurn(turn({ messageId: 'm3', expectedRev: 1, record: { v: 2 }, submissions: [rfl({ who: 'sister' })] })),
+          store.commitTurn(turn({ messageId: 'b1', conversationKey: 'web:b', userId: 'ub', record: RICH, outbox: [RICH] })),
+        ]);
+
+        const [a, stale, again, next, b] = results;
+        expect(stale).toEqual(CONFLICT);
+        expect(again).toEqual(DUPLICATE);
+        expect(next).toMatchObject({ ok: true, rev: 2, outbox: [] });
+        expect(a).toMatchObject({ ok: true, rev: 1, outbox: [{ message: { a: 1 } }, { message: { a: 2 } }] });
+        expect(b).toMatchObject({ ok: true, rev: 1, outbox: [{ message: RICH }] });
+        expectIncreasing((a as Extract<CommitResult, { ok: true }>).outbox.map((e) => e.seq));
+        expect(await store.getConversation(KEY)).toEqual({ data: { v: 2 }, rev: 2 });
+        expect(await store.getConversation('web:a')).toEqual({ data: { v: 'a' }, rev: 1 });
+        expect(await store.getConversation('web:b')).toEqual({ data: RICH, rev: 1 });
+        expect(await store.isProcessed(KEY, 'm2')).toBe(false);
+        expect((await store.outboxSince(KEY, 0, 10)).map((e) => e.message)).toEqual([{ n: 1 }]);
+        expect((await store.outboxSince('web:a', 0, 10)).map((e) => e.message)).toEqual([{ a: 1 }, { a: 2 }]);
+        expect((await store.listSubmissions({ conversationKey: KEY }, 10)).map((x) => x.data)).toEqual([{ who: 'sister' }]);
+      });
+
       it('refuses rev 0 for an existing conversation, and any other rev for a missing or newer one', async () => {
         await commitOk(store, turn({ messageId: 'm1' }));
 

@@ -1,4 +1,4 @@
-import { checkLimit, committedReply, conversationRow, fromJson, serialiseTurn, toJson } from '../guards';
+import { checkLimit, committedReply, conversationRow, fromJson, serialiseTurn, toJson, type SerialisedTurn } from '../guards';
 import {
   DELIVERY_RANK,
   type CommitResult,
@@ -89,6 +89,50 @@ interface DeliveredMark {
   keep: boolean;
 }
 
+/** A turn with its values already serialised (serialiseTurn), waiting for its commit. */
+interface SerialisedCommit {
+  c: TurnCommit;
+  serialised: SerialisedTurn;
+}
+
+/** vv_commit_turn's rows: one with the outcome, one per reply inserted. */
+interface CommitRow {
+  r_outcome: string;
+  r_seq: number | null;
+  r_leased: boolean;
+}
+
+/** vv_commit_turn's 13 arguments, in order. */
+function commitArguments({ c, serialised }: SerialisedCommit): unknown[] {
+  return [
+    c.conversationKey,
+    c.channel,
+    c.userId,
+    c.expectedRev,
+    serialised.record,
+    c.messageId,
+    c.now,
+    serialised.outbox,
+    serialised.submissions.map((s) => s.kind),
+    serialised.submissions.map((s) => s.data),
+    c.lease?.owner ?? null,
+    c.lease?.until ?? null,
+    c.delivered === true,
+  ];
+}
+
+/** A JSON array of strings as a text[], in its order. */
+const JSON_TEXTS = (json: string) => `ARRAY(SELECT e FROM json_array_elements_text(${json}) WITH ORDINALITY AS x(e, i) ORDER BY x.i)`;
+
+function commitResult({ c, serialised }: SerialisedCommit, rows: readonly CommitRow[]): CommitResult {
+  const outcome = rows[0]?.r_outcome;
+  if (outcome === 'duplicate') return DUPLICATE;
+  if (outcome !== 'ok') return CONFLICT;
+  const inserted = rows.filter((r): r is CommitRow & { r_seq: number } => r.r_seq !== null).sort((a, b) => a.r_seq - b.r_seq);
+  const outbox = serialised.outbox.map((message, i) => committedReply(c, inserted[i]!.r_seq, message));
+  return { ok: true, rev: c.expectedRev + 1, outbox, leased: inserted[0]?.r_leased === true };
+}
+
 const CONFLICT: CommitResult = { ok: false, reason: 'conflict' };
 const DUPLICATE: CommitResult = { ok: false, reason: 'duplicate' };
 
@@ -102,8 +146,9 @@ const DUPLICATE: CommitResult = { ok: false, reason: 'duplicate' };
  */
 export class PostgresStore implements Store {
   private ended: Promise<void> | null = null;
-  /** A turn's first read and its replies' delivered marks, of conversations handled at once, share a round trip. */
+  /** A turn's first read, its commit and its replies' delivered marks, of conversations handled at once, share a round trip each. */
   private readonly turnStates = new TickBatch((asked: readonly TurnStateAsked[]) => this.turnStatesOf(asked));
+  private readonly commits = new TickBatch((turns: readonly SerialisedCommit[]) => this.commitAll(turns));
   private readonly deliveredMarks = new TickBatch((marks: readonly DeliveredMark[]) => this.markAllDelivered(marks));
 
   constructor(private readonly db: PostgresDatabase) {}
@@ -165,42 +210,49 @@ export class PostgresStore implements Store {
   }
 
   async commitTurn(c: TurnCommit): Promise<CommitResult> {
-    // Serialised before the statement, so a value JSON cannot hold fails the turn before anything is written.
-    const { record, outbox: messages, submissions } = serialiseTurn(c);
-    let rows: { r_outcome: string; r_seq: number | null; r_leased: boolean }[];
+    // Serialised before the statement, so a value JSON cannot hold fails this turn before anything is written.
+    return this.commits.call({ c, serialised: serialiseTurn(c) });
+  }
+
+  /**
+   * The turns committed at once. One alone is one call of vv_commit_turn; several go as one statement
+   * calling it for each in order, which is one transaction: if any of them raises, the batch writes
+   * nothing and TickBatch sends each again alone.
+   */
+  private async commitAll(turns: readonly SerialisedCommit[]): Promise<CommitResult[]> {
+    if (turns.length === 1) return [await this.commitOne(turns[0]!)];
+    const { rows } = await run<CommitRow & { n: number }>(
+      this.db.pool,
+      `SELECT a.n::int AS n, r.r_outcome, r.r_seq, r.r_leased
+       FROM json_array_elements($1::json) WITH ORDINALITY AS a(t, n)
+       CROSS JOIN LATERAL vv_commit_turn(a.t->>0, a.t->>1, a.t->>2, (a.t->>3)::integer, a.t->>4, a.t->>5, (a.t->>6)::bigint,
+         ${JSON_TEXTS('a.t->7')}, ${JSON_TEXTS('a.t->8')}, ${JSON_TEXTS('a.t->9')},
+         a.t->>10, (a.t->>11)::bigint, (a.t->>12)::boolean) r
+       ORDER BY a.n`,
+      [JSON.stringify(turns.map(commitArguments))],
+    );
+    const byTurn = turns.map((): CommitRow[] => []);
+    for (const row of rows) byTurn[row.n - 1]?.push(row);
+    return turns.map((t, i) => commitResult(t, byTurn[i]!));
+  }
+
+  private async commitOne(turn: SerialisedCommit): Promise<CommitResult> {
+    let rows: CommitRow[];
     try {
       // One round trip (migrations 6 to 8): the statement is its own transaction.
-      ({ rows } = await run<{ r_outcome: string; r_seq: number | null; r_leased: boolean }>(
+      ({ rows } = await run<CommitRow>(
         this.db.pool,
         'SELECT r_outcome, r_seq, r_leased FROM vv_commit_turn($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)',
-        [
-          c.conversationKey,
-          c.channel,
-          c.userId,
-          c.expectedRev,
-          record,
-          c.messageId,
-          c.now,
-          messages,
-          submissions.map((s) => s.kind),
-          submissions.map((s) => s.data),
-          c.lease?.owner ?? null,
-          c.lease?.until ?? null,
-          c.delivered === true,
-        ],
+        commitArguments(turn),
       ));
     } catch (err) {
       // The conversation's mark for this message id appeared after the function's checks: nothing of this turn was kept.
       if (sqlState(err) === 'VVDUP') return DUPLICATE;
       throw err;
     }
-    const outcome = rows[0]?.r_outcome;
-    if (outcome === 'duplicate') return DUPLICATE;
-    if (outcome !== 'ok') return CONFLICT;
-    const inserted = rows.filter((r): r is typeof r & { r_seq: number } => r.r_seq !== null).sort((a, b) => a.r_seq - b.r_seq);
-    const outbox = messages.map((message, i) => committedReply(c, inserted[i]!.r_seq, message));
-    return { ok: true, rev: c.expectedRev + 1, outbox, leased: inserted[0]?.r_leased === true };
+    return commitResult(turn, rows);
   }
+
 
   async repliesTo(conversationKey: string, messageId: string): Promise<OutboxEntry[] | null> {
     // One statement: no mark means never processed (no row); a mark without replies gives one row of nulls.
