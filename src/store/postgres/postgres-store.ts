@@ -190,7 +190,7 @@ export class PostgresStore implements Store {
    * The turn states asked for at once, in one round trip: for each, the mark's
    * existence, with the record when there is no mark (one row each, in order).
    */
-  private async turnStatesOf(asked: readonly { conversationKey: string; messageId: string }[]): Promise<TurnState[]> {
+  private async turnStatesOf(asked: readonly TurnStateAsked[]): Promise<TurnState[]> {
     const { rows } = await run<{ processed: boolean; data: string | null; rev: number | null }>(
       this.db.pool,
       `SELECT m.processed, c.data, c.rev
@@ -252,7 +252,6 @@ export class PostgresStore implements Store {
     }
     return commitResult(turn, rows);
   }
-
 
   async repliesTo(conversationKey: string, messageId: string): Promise<OutboxEntry[] | null> {
     // One statement: no mark means never processed (no row); a mark without replies gives one row of nulls.
