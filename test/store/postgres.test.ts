@@ -62,5 +62,32 @@ describeWithPostgres('PostgresStore', () => {
       expect(await store.getConversation('web:c3')).toEqual({ data: { n: 3 }, rev: 1 });
       expect((await store.outboxSince('web:c3', 0, 10)).map((e) => e.message)).toEqual([{ text: 'reply 3' }]);
     });
+
+    it('stay right between instances whose batches take the same conversations in opposite orders (a deadlock is sent again alone)', async () => {
+      // A second instance on the same schema, without a lock shared with the first: only the revisions decide.
+      const other = new PostgresStore(temp.open());
+      try {
+        const mine = [1, 2, 3].map((n) => commit(n, `a${n}`));
+        const theirs = [3, 2, 1].map((n) => commit(n, `b${n}`));
+
+        const [a, b] = await Promise.all([
+          Promise.all(mine.map((c) => store.commitTurn(c))),
+          Promise.all(theirs.map((c) => other.commitTurn(c))),
+        ]);
+
+        for (const n of [1, 2, 3]) {
+          const outcomes = [a[n - 1]!, b[3 - n]!];
+          // Each conversation was created once, by one of the two; the other heard of a conflict.
+          expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
+          expect(outcomes.filter((o) => !o.ok)).toEqual([{ ok: false, reason: 'conflict' }]);
+          const winner = outcomes[0]!.ok ? `a${n}` : `b${n}`;
+          expect(await store.isProcessed(`web:c${n}`, winner)).toBe(true);
+          expect(await store.isProcessed(`web:c${n}`, winner === `a${n}` ? `b${n}` : `a${n}`)).toBe(false);
+          expect(await store.getConversation(`web:c${n}`)).toEqual({ data: { n }, rev: 1 });
+        }
+      } finally {
+        await other.close();
+      }
+    });
   });
 });
