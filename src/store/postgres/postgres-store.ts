@@ -16,7 +16,7 @@ import {
   type TurnState,
 } from '../store';
 import { Rollback, inTransaction, run, sqlState, type PostgresDatabase } from './pool';
-import { TickBatch } from './tick-batch';
+import { StatementBatch } from './statement-batch';
 
 interface OutboxRow {
   seq: number;
@@ -133,6 +133,11 @@ function commitResult({ c, serialised }: SerialisedCommit, rows: readonly Commit
   return { ok: true, rev: c.expectedRev + 1, outbox, leased: inserted[0]?.r_leased === true };
 }
 
+/** A conversations row as the engine reads it; a record that is not JSON is refused with where it lies. */
+function storedConversation(conversationKey: string, row: { data: string; rev: number }): StoredConversation {
+  return { data: fromJson(row.data, { table: 'conversations', column: 'data', row: conversationRow(conversationKey) }), rev: row.rev };
+}
+
 const CONFLICT: CommitResult = { ok: false, reason: 'conflict' };
 const DUPLICATE: CommitResult = { ok: false, reason: 'duplicate' };
 
@@ -147,9 +152,9 @@ const DUPLICATE: CommitResult = { ok: false, reason: 'duplicate' };
 export class PostgresStore implements Store {
   private ended: Promise<void> | null = null;
   /** A turn's first read, its commit and its replies' delivered marks, of conversations handled at once, share a round trip each. */
-  private readonly turnStates = new TickBatch((asked: readonly TurnStateAsked[]) => this.turnStatesOf(asked));
-  private readonly commits = new TickBatch((turns: readonly SerialisedCommit[]) => this.commitAll(turns));
-  private readonly deliveredMarks = new TickBatch((marks: readonly DeliveredMark[]) => this.markAllDelivered(marks));
+  private readonly turnStates = new StatementBatch((asked: readonly TurnStateAsked[]) => this.turnStatesOf(asked));
+  private readonly commits = new StatementBatch((turns: readonly SerialisedCommit[]) => this.commitAll(turns));
+  private readonly deliveredMarks = new StatementBatch((marks: readonly DeliveredMark[]) => this.markAllDelivered(marks));
 
   constructor(private readonly db: PostgresDatabase) {}
 
@@ -160,9 +165,7 @@ export class PostgresStore implements Store {
       [conversationKey],
     );
     const row = rows[0];
-    if (!row) return null;
-    const data = fromJson(row.data, { table: 'conversations', column: 'data', row: conversationRow(conversationKey) });
-    return { data, rev: row.rev };
+    return row ? storedConversation(conversationKey, row) : null;
   }
 
   async pruneProcessed(conversationKey: string, before: number): Promise<number> {
@@ -204,8 +207,7 @@ export class PostgresStore implements Store {
     return rows.map((row, i): TurnState => {
       if (row.processed) return { processed: true, conversation: null };
       if (row.data === null || row.rev === null) return { processed: false, conversation: null };
-      const data = fromJson(row.data, { table: 'conversations', column: 'data', row: conversationRow(asked[i]!.conversationKey) });
-      return { processed: false, conversation: { data, rev: row.rev } };
+      return { processed: false, conversation: storedConversation(asked[i]!.conversationKey, { data: row.data, rev: row.rev }) };
     });
   }
 
@@ -217,7 +219,7 @@ export class PostgresStore implements Store {
   /**
    * The turns committed at once. One alone is one call of vv_commit_turn; several go as one statement
    * calling it for each in order, which is one transaction: if any of them raises, the batch writes
-   * nothing and TickBatch sends each again alone.
+   * nothing and StatementBatch sends each again alone.
    */
   private async commitAll(turns: readonly SerialisedCommit[]): Promise<CommitResult[]> {
     if (turns.length === 1) return [await this.commitOne(turns[0]!)];

@@ -1,4 +1,6 @@
-/** The most calls one statement carries; more wait for the next. */
+import { TickQueue } from '../tick-queue';
+
+/** The most calls one statement carries; more go as further statements at the same time. */
 const MAX_BATCH = 500;
 
 interface Call<I, O> {
@@ -10,32 +12,20 @@ interface Call<I, O> {
 /**
  * Calls of one statement asked for while the event loop is busy (the turns of
  * many conversations at once), sent together as one statement when it is
- * next idle: one round trip instead of one each, and on PostgreSQL the round
- * trip is most of what a short statement costs. `runMany` answers each input,
+ * next idle (TickQueue): one round trip instead of one each, and on
+ * PostgreSQL the round trip is most of what a short statement costs. `runMany` answers each input,
  * in order. If the batched statement fails, each call is sent again alone, so
  * that a call fails alone, exactly as it would have without batching.
  */
-export class TickBatch<I, O> {
-  private queue: Call<I, O>[] = [];
-  private scheduled = false;
+export class StatementBatch<I, O> {
+  private readonly queue = new TickQueue<Call<I, O>>((calls) => {
+    for (let i = 0; i < calls.length; i += MAX_BATCH) void this.send(calls.slice(i, i + MAX_BATCH));
+  });
 
   constructor(private readonly runMany: (inputs: readonly I[]) => Promise<O[]>) {}
 
   call(input: I): Promise<O> {
-    return new Promise<O>((resolve, reject) => {
-      this.queue.push({ input, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
-    });
-  }
-
-  private flush(): void {
-    this.scheduled = false;
-    const calls = this.queue;
-    this.queue = [];
-    for (let i = 0; i < calls.length; i += MAX_BATCH) void this.send(calls.slice(i, i + MAX_BATCH));
+    return new Promise<O>((resolve, reject) => this.queue.push({ input, resolve, reject }));
   }
 
   private async send(calls: readonly Call<I, O>[]): Promise<void> {

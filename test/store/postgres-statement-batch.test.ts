@@ -1,13 +1,13 @@
-import { TickBatch } from '../../src/store/postgres/tick-batch';
+import { StatementBatch } from '../../src/store/postgres/statement-batch';
 
 /**
  * The PostgreSQL stores' batching: calls asked for in one tick go out as one
  * statement, each hears its own answer, and a call that fails does so alone.
  */
-describe('TickBatch', () => {
+describe('StatementBatch', () => {
   function recording(answer: (inputs: readonly number[]) => Promise<number[]>) {
     const sent: number[][] = [];
-    const batch = new TickBatch<number, number>(async (inputs) => {
+    const batch = new StatementBatch<number, number>(async (inputs) => {
       sent.push([...inputs]);
       return answer(inputs);
     });
