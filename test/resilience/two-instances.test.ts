@@ -182,15 +182,19 @@ describeWithPostgres('two instances on PostgreSQL and Redis', () => {
       const telegramUpdates = new Map<number, number[]>();
       const total = CONVERSATIONS * MESSAGES;
       let answered = 0;
+      let killingAt = 0;
       let killedAt = 0;
+      let restartingAt = 0;
       let restartedAt = 0;
 
       // Halfway, kill instance A outright (no shutdown of any kind), and start it again on its port two seconds later.
       const chaos = (async () => {
         while (answered < total / 2) await sleep(20);
+        killingAt = Date.now();
         await killHard(a.server!);
         killedAt = Date.now();
         await sleep(2_000);
+        restartingAt = Date.now();
         await start(a);
         restartedAt = Date.now();
       })();
@@ -272,9 +276,14 @@ describeWithPostgres('two instances on PostgreSQL and Redis', () => {
           expect(updateIds).toHaveLength(MESSAGES);
           for (const id of updateIds) expect(await store.repliesTo(`telegram:${chatId}`, `u${id}`)).toEqual([]);
           const calls = byChat.get(chatId) ?? [];
-          // Only a call right after an identical one that the killed instance made before it died.
-          const matched = alignSends(calls, expected, (previous, call) => previous.from === 'a' && previous.at <= killedAt && call.at >= killedAt);
+          // Only a call right after an identical one that the killed process made, sent again once the kill began.
+          // The killed process's calls are those A's fake heard before A was started again: a request it wrote just
+          // before it died can be read after its exit was seen, so after killedAt.
+          const matched = alignSends(calls, expected, (previous, call) => previous.from === 'a' && previous.at < restartingAt && call.at >= killingAt);
           if (matched === null) {
+            // Which instance sent what, and when against the kill, is what tells a crash resend from a bug.
+            const timeline = calls.map((c) => `${c.from} ${c.at - killingAt} ms after the kill began: ${c.body.text.slice(0, 40)}`);
+            console.log(`chat ${chatId}: the sends do not match (killed ${killedAt - killingAt} ms after the kill began, restarting at ${restartingAt - killingAt} ms)\n${timeline.join('\n')}`);
             expect(calls.map((c) => c.body.text)).toEqual(expected);
           } else {
             resentAfterCrash += matched;
@@ -293,6 +302,7 @@ describeWithPostgres('two instances on PostgreSQL and Redis', () => {
           telegramRepliesChecked: telegramChecked,
           telegramSendMessageCalls: sends.length,
           resentAfterCrash,
+          killedProcessCallsHeardAfterItsExit: sends.filter((c) => c.from === 'a' && c.at > killedAt && c.at < restartingAt).length,
           retriedRequests: counts.retried,
           connectionErrors: counts.connectionErrors,
           serverErrors: counts.serverErrors,
