@@ -282,7 +282,7 @@ describeWithPostgres('two instances on PostgreSQL and Redis', () => {
           const matched = alignSends(calls, expected, (previous, call) => previous.from === 'a' && previous.at < restartingAt && call.at >= killingAt);
           if (matched === null) {
             // Which instance sent what, and when against the kill, is what tells a crash resend from a bug.
-            const timeline = calls.map((c) => `${c.from} ${c.at - killingAt} ms after the kill began: ${c.body.text.slice(0, 40)}`);
+            const timeline = calls.map((c) => `${c.from} ${c.at - killingAt} ms after the kill began: ${String(c.body.text).slice(0, 40)}`);
             console.log(`chat ${chatId}: the sends do not match (killed ${killedAt - killingAt} ms after the kill began, restarting at ${restartingAt - killingAt} ms)\n${timeline.join('\n')}`);
             expect(calls.map((c) => c.body.text)).toEqual(expected);
           } else {
