@@ -1,8 +1,10 @@
+import { Client } from 'pg';
 import { migratePostgres } from '../../src/store/postgres/migrate';
 import { PostgresStore } from '../../src/store/postgres/postgres-store';
 import type { TurnCommit } from '../../src/store/store';
 import { storeContract } from '../contracts/store.contract';
-import { describeWithPostgres, tempSchema } from '../support/postgres';
+import { eventually } from '../support/outbox';
+import { POSTGRES_URL, describeWithPostgres, tempSchema } from '../support/postgres';
 
 describeWithPostgres('PostgresStore', () => {
   storeContract(
@@ -63,7 +65,7 @@ describeWithPostgres('PostgresStore', () => {
       expect((await store.outboxSince('web:c3', 0, 10)).map((e) => e.message)).toEqual([{ text: 'reply 3' }]);
     });
 
-    it('stay right between instances whose batches take the same conversations in opposite orders (a deadlock is sent again alone)', async () => {
+    it('stay right between instances whose batches take the same conversations at the same moment, asked in opposite orders', async () => {
       // A second instance on the same schema, without a lock shared with the first: only the revisions decide.
       const other = new PostgresStore(temp.open());
       try {
@@ -87,6 +89,58 @@ describeWithPostgres('PostgresStore', () => {
         }
       } finally {
         await other.close();
+      }
+    });
+
+    it('never deadlock between instances: each batch takes its conversations in one order, whatever order its turns came in', async () => {
+      for (const n of [1, 2, 3]) expect(await store.commitTurn(commit(n, `first${n}`))).toMatchObject({ ok: true, rev: 1 });
+      // Commit statements as each instance sends them: a batch that PostgreSQL aborts is sent again turn by turn.
+      let statements = 0;
+      const counted = () => {
+        const db = temp.open();
+        const query = db.pool.query.bind(db.pool) as (...args: unknown[]) => unknown;
+        db.pool.query = ((...args: unknown[]) => {
+          if (String(args[0]).includes('vv_commit_turn')) statements++;
+          return query(...args);
+        }) as typeof db.pool.query;
+        return new PostgresStore(db);
+      };
+      const [one, two] = [counted(), counted()];
+      // Holds c2's row, so that both batches are under way, each holding what it took before c2, when it lets go.
+      const blocker = new Client({ connectionString: POSTGRES_URL, options: `-c search_path=${temp.schema}` });
+      await blocker.connect();
+      try {
+        await blocker.query('BEGIN');
+        await blocker.query(`SELECT 1 FROM conversations WHERE key = 'web:c2' FOR UPDATE`);
+        const { rows } = await blocker.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+        const mine = [1, 2, 3].map((n) => ({ ...commit(n, `a${n}`), expectedRev: 1 }));
+        const theirs = [3, 2, 1].map((n) => ({ ...commit(n, `b${n}`), expectedRev: 1 }));
+        const both = Promise.all([Promise.all(mine.map((c) => one.commitTurn(c))), Promise.all(theirs.map((c) => two.commitTurn(c)))]);
+        // Both batches wait, on the blocker or on a batch that waits on it.
+        await eventually(async () => {
+          const [waiting] = await temp.sql<{ n: number }>(
+            `WITH direct AS (SELECT pid FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid)))
+             SELECT count(*)::int AS n FROM pg_stat_activity a
+             WHERE a.pid IN (SELECT pid FROM direct) OR EXISTS (SELECT 1 FROM direct d WHERE d.pid = ANY(pg_blocking_pids(a.pid)))`,
+            [rows[0]!.pid],
+          );
+          return waiting!.n === 2;
+        });
+        await blocker.query('COMMIT');
+        const [a, b] = await both;
+
+        // Taken in opposite orders, the two would each hold a row the other waits for: PostgreSQL would abort one.
+        expect(statements).toBe(2);
+        for (const n of [1, 2, 3]) {
+          const outcomes = [a[n - 1]!, b[3 - n]!];
+          expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
+          expect(outcomes.filter((o) => !o.ok)).toEqual([{ ok: false, reason: 'conflict' }]);
+          expect(await store.getConversation(`web:c${n}`)).toEqual({ data: { n }, rev: 2 });
+        }
+      } finally {
+        await blocker.end();
+        await one.close();
+        await two.close();
       }
     });
   });

@@ -124,6 +124,12 @@ function commitArguments({ c, serialised }: SerialisedCommit): unknown[] {
 /** A JSON array of strings as a text[], in its order. */
 const JSON_TEXTS = (json: string) => `ARRAY(SELECT e FROM json_array_elements_text(${json}) WITH ORDINALITY AS x(e, i) ORDER BY x.i)`;
 
+/** The turns' positions sorted by conversation key; a conversation's own turns keep their order. */
+function byConversation(turns: readonly SerialisedCommit[]): number[] {
+  const keys = turns.map((t) => t.c.conversationKey);
+  return keys.map((_, i) => i).sort((x, y) => (keys[x]! < keys[y]! ? -1 : keys[x]! > keys[y]! ? 1 : x - y));
+}
+
 function commitResult({ c, serialised }: SerialisedCommit, rows: readonly CommitRow[]): CommitResult {
   const outcome = rows[0]?.r_outcome;
   if (outcome === 'duplicate') return DUPLICATE;
@@ -218,11 +224,15 @@ export class PostgresStore implements Store {
 
   /**
    * The turns committed at once. One alone is one call of vv_commit_turn; several go as one statement
-   * calling it for each in order, which is one transaction: if any of them raises, the batch writes
-   * nothing and StatementBatch sends each again alone.
+   * calling it for each, which is one transaction: if any of them raises, the batch writes nothing and
+   * StatementBatch sends each again alone. They go in order of conversation, as in every instance, so
+   * that two batches never each hold a conversation's row that the other waits for (a deadlock, which
+   * PostgreSQL breaks only after deadlock_timeout by aborting one of them).
    */
-  private async commitAll(turns: readonly SerialisedCommit[]): Promise<CommitResult[]> {
-    if (turns.length === 1) return [await this.commitOne(turns[0]!)];
+  private async commitAll(asked: readonly SerialisedCommit[]): Promise<CommitResult[]> {
+    if (asked.length === 1) return [await this.commitOne(asked[0]!)];
+    const order = byConversation(asked);
+    const turns = order.map((i) => asked[i]!);
     const { rows } = await run<CommitRow & { n: number }>(
       this.db.pool,
       `SELECT a.n::int AS n, r.r_outcome, r.r_seq, r.r_leased
@@ -235,7 +245,9 @@ export class PostgresStore implements Store {
     );
     const byTurn = turns.map((): CommitRow[] => []);
     for (const row of rows) byTurn[row.n - 1]?.push(row);
-    return turns.map((t, i) => commitResult(t, byTurn[i]!));
+    const results = new Array<CommitResult>(asked.length);
+    order.forEach((i, position) => (results[i] = commitResult(turns[position]!, byTurn[position]!)));
+    return results;
   }
 
   private async commitOne(turn: SerialisedCommit): Promise<CommitResult> {
