@@ -315,6 +315,8 @@
   $('alert-send-yes').addEventListener('click', function () {
     var previewed = alerts.previewed;
     if (!previewed) return;
+    // The progress of an earlier alert is not this one's: it goes before the answer comes, not after.
+    unwatch();
     busy($('alert-send-yes'), function () {
       return api('POST', '/alerts', previewed.body).then(function (data) {
         resetForm();
@@ -349,6 +351,14 @@
     $('progress-title').focus();
   }
 
+  function unwatch() {
+    alerts.generation++;
+    alerts.current = null;
+    if (alerts.timer) clearTimeout(alerts.timer);
+    alerts.timer = null;
+    renderProgress();
+  }
+
   function replaceInList(alert) {
     var found = false;
     alerts.list = alerts.list.map(function (a) {
@@ -371,7 +381,10 @@
     var a = alerts.current;
     var box = $('alert-progress');
     show(box, Boolean(a));
-    if (!a) return;
+    if (!a) {
+      box.removeAttribute('data-status');
+      return;
+    }
     box.setAttribute('data-status', a.status);
     $('progress-title').textContent = 'Alert to ' + (a.countries || []).map(countryLabel).join(', ');
     var facts = $('progress-facts');
