@@ -9,6 +9,8 @@ export interface Plan {
   http: { connections: number[]; seconds: number; repetitions: number; remote: RemoteBotApi | null } | null;
   growth: { levels: number[]; concurrency: number; conversations: number; repetitions: number } | null;
   memory: { storedConversations: number; activeConversations: number } | null;
+  /** Calls per timed loop of the parts measured alone; null: not run. */
+  parts: { calls: number } | null;
 }
 
 /** The largest level of concurrent conversations. */
@@ -56,6 +58,7 @@ export function planFromEnv(env: NodeJS.ProcessEnv): Plan {
     http: { connections: [64, 256], seconds: 3, repetitions, remote: { connections: 40, latencyMs: 50, chatsPerConnection: 4 } },
     growth: { levels: [1_000, 100_000, 1_000_000], concurrency: 1000, conversations: 1000, repetitions },
     memory: { storedConversations: 10_000, activeConversations: active },
+    parts: { calls: 200_000 },
   };
 }
 
@@ -71,5 +74,6 @@ export function quickPlan(): Plan {
     http: { connections: [4], seconds: 1, repetitions: 1, remote: { connections: 4, latencyMs: 20, chatsPerConnection: 2 } },
     growth: { levels: [10, 100], concurrency: 10, conversations: 10, repetitions: 2 },
     memory: { storedConversations: 20, activeConversations: 50 },
+    parts: { calls: 1_000 },
   };
 }

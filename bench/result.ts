@@ -3,6 +3,7 @@ import type { Machine } from './machine';
 import type { GrowthResult } from './sections/growth';
 import type { HttpCell } from './sections/http';
 import type { MemoryResult } from './sections/memory';
+import type { PartsResult } from './sections/parts';
 import type { ThroughputLevel, ThroughputResult } from './sections/throughput';
 
 /** Everything one `npm run bench` measured, as written to bench/results/*.json. */
@@ -24,6 +25,8 @@ export interface BenchResult {
   http: HttpCell[];
   growth: GrowthResult;
   memory: MemoryResult;
+  /** Absent from results written before it was measured. */
+  parts?: PartsResult;
 }
 
 export interface TargetCheck {

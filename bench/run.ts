@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
+import { Translator, loadLocaleResources } from '../src/conversation/i18n';
 import { availableStores } from './contenders';
 import { describeMachine } from './machine';
 import { peerTexts } from './peers/texts';
@@ -9,14 +10,15 @@ import { planFromEnv, type Plan } from './plan';
 import { ADMIN_URL } from './postgres';
 import { throughputChart } from './report/chart';
 import { performanceMarkdown } from './report/markdown';
-import { cpuTable, growthTable, httpTable, memoryTables, printTable, throughputTable } from './report/tables';
+import { cpuTable, growthTable, httpTable, memoryTables, partsTables, printTable, throughputTable } from './report/tables';
 import { checkTargets } from './report/targets';
 import type { BenchResult } from './result';
 import { runGrowth } from './sections/growth';
 import { runHttp } from './sections/http';
 import { runMemory } from './sections/memory';
+import { runParts } from './sections/parts';
 import { runThroughput } from './sections/throughput';
-import { expectedTexts } from './workload/packing';
+import { LOCALES_DIR, expectedTexts } from './workload/packing';
 
 const ROOT = join(__dirname, '..');
 const none = { data: 0, pages: 0 };
@@ -36,8 +38,9 @@ export async function runBench(options: RunOptions): Promise<BenchResult> {
   const { plan, log } = options;
   const started = performance.now();
   const startedAt = new Date().toISOString();
-  const expected = expectedTexts();
-  const texts = peerTexts();
+  const tr = new Translator(loadLocaleResources(LOCALES_DIR));
+  const expected = expectedTexts(tr);
+  const texts = peerTexts(tr);
   const stores = await availableStores();
   for (const s of stores) if (!s.ok) log(`${s.store}: skipped: ${s.reason}`);
   const machine = describeMachine(stores.some((s) => s.store === 'postgres' && s.ok) ? await postgresVersion() : null);
@@ -61,6 +64,9 @@ export async function runBench(options: RunOptions): Promise<BenchResult> {
       log,
     }),
   );
+  const parts = plan.parts
+    ? await timed('Parts of a turn', () => runParts({ ...plan.parts!, repetitions: plan.repetitions, tr, texts, expected }))
+    : undefined;
   const http = plan.http ? await timed('HTTP', () => runHttp({ ...plan.http!, durationSeconds: plan.http!.seconds, expected, log })) : [];
   const growth = plan.growth
     ? await timed('Growth', () => runGrowth({ ...plan.growth!, expected, log }))
@@ -86,6 +92,7 @@ export async function runBench(options: RunOptions): Promise<BenchResult> {
     http,
     growth,
     memory,
+    ...(parts ? { parts } : {}),
   };
   report(result, options);
   return result;
@@ -95,7 +102,7 @@ export async function runBench(options: RunOptions): Promise<BenchResult> {
 export function report(result: BenchResult, options: Pick<RunOptions, 'resultsDir' | 'docsDir' | 'log'>, newRun = true): void {
   const { log } = options;
   const targets = checkTargets(result);
-  for (const table of [throughputTable(result), cpuTable(result), httpTable(result), growthTable(result), ...memoryTables(result)]) printTable(table, log);
+  for (const table of [throughputTable(result), cpuTable(result), ...partsTables(result), httpTable(result), growthTable(result), ...memoryTables(result)]) printTable(table, log);
   log('\nTargets');
   for (const t of targets) log(`  ${t.met ? 'met    ' : 'NOT MET'}  ${t.target}: ${t.measured}${t.note ? ` (${t.note})` : ''}`);
 

@@ -1,5 +1,5 @@
 import type { BenchResult, TargetCheck } from '../result';
-import { cpuTable, growthTable, httpTable, markdownTable, memoryTables, throughputTable, type Table } from './tables';
+import { cpuTable, growthTable, httpTable, markdownTable, memoryTables, partsTables, throughputTable, type Table } from './tables';
 
 const section = (table: Table) => `${table.title}:\n\n${markdownTable(table)}`;
 
@@ -40,7 +40,7 @@ ${section(throughputTable(result))}
 
 ${section(cpuTable(result))}
 
-Levels: ${levels}. Stores: ${result.stores.map((s) => (s.ok ? s.store : `${s.store} (skipped: ${s.reason})`)).join(', ')}.
+${partsTables(result).map((t) => `${section(t)}\n\n`).join('')}Levels: ${levels}. Stores: ${result.stores.map((s) => (s.ok ? s.store : `${s.store} (skipped: ${s.reason})`)).join(', ')}.
 
 ## HTTP
 
@@ -76,6 +76,10 @@ ${memoryTables(result).map(section).join('\n\n')}
 - **Hand-written table** (bench/peers/state-table.ts): load the row, switch on (state, input), save the row,
   one commit per turn, the replies hard-coded: the floor for this workload on each store.
   Neither peer de-duplicates, keeps an outbox or translates.
+- **Parts of a turn** (bench/sections/parts.ts): four parts every engine turn has, each called alone in a loop
+  (the XState step of the packing flow from its stored snapshot, the zod check of the inbound message, one reply's
+  text from i18next, the record's JSON), one await of an async function, and the promises each contender
+  creates per turn in memory, counted with async_hooks on a run that is not timed.
 - **HTTP** (bench/sections/http.ts): autocannon, as a library, against the real server in a child process
   (SQLite file), each connection playing the conversation again and again with new ids, each run started
   after a full garbage collection of the load generator's process; the Telegram webhook

@@ -58,6 +58,25 @@ export function cpuTable(result: BenchResult): Table {
 
 const LABELS_SHORT: Record<ContenderName, string> = { engine: 'engine', botframework: 'Bot Framework', table: 'table' };
 
+/** The parts of a turn timed alone, and the promises a turn makes; none for results written before they were measured. */
+export function partsTables(result: BenchResult): Table[] {
+  if (!result.parts) return [];
+  return [
+    {
+      title:
+        'Parts of the engine\'s turn, each timed alone in a loop, hot (µs a call, min / median / max): a lower bound for what they ' +
+        'cost inside a real turn, which also pays for the caches it misses and the garbage it leaves',
+      head: ['part', 'µs a call'],
+      rows: result.parts.parts.map((p) => [p.part, fmtSpread(p.micros)]),
+    },
+    {
+      title: 'Promises created per turn in memory (async_hooks; the benchmark driver\'s own, the same for each, included)',
+      head: ['contender', 'promises a turn'],
+      rows: result.parts.promisesPerTurn.map((p) => [LABELS_SHORT[p.contender], fmt(p.promises)]),
+    },
+  ];
+}
+
 export function httpTable(result: BenchResult): Table {
   return {
     title:

@@ -96,12 +96,20 @@ describe('a quick run of every section', () => {
     // A messaging app holds the chat, so nothing delivered stays; the web chat's page reads its replies back.
     expect(result.memory.stored.outbox.data).toBe(0);
     expect(result.memory.storedWithHistory.outbox.data).toBeGreaterThan(0);
+    // The parts timed alone, and the promises each contender makes a turn (the engine's chain makes more than the table's).
+    expect(result.parts.parts).toHaveLength(5);
+    for (const part of result.parts.parts) expect(part.micros.median).toBeGreaterThan(0);
+    const promises = Object.fromEntries(result.parts.promisesPerTurn.map((p: { contender: string; promises: number }) => [p.contender, p.promises]));
+    expect(Object.keys(promises).sort()).toEqual(['botframework', 'engine', 'table']);
+    expect(promises.engine).toBeGreaterThan(promises.table);
 
     const targets = checkTargets(result);
     expect(targets.map((t) => t.target)).toEqual(expect.arrayContaining([expect.stringMatching(/10× Bot Framework/)]));
     const doc = readFileSync(join(dir, 'docs', 'performance.md'), 'utf8');
     for (const t of targets) expect(doc).toContain(t.target);
     expect(doc).toContain('![Turns a second per engine and store](performance.svg)');
+    expect(doc).toContain("Parts of the engine's turn");
+    expect(doc).toContain('Promises created per turn in memory');
     const svg = readFileSync(join(dir, 'docs', 'performance.svg'), 'utf8');
     expect(svg).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect(svg.match(/<rect class="bar"/g)?.length).toBe(result.throughput.cells.length);
