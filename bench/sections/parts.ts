@@ -34,9 +34,9 @@ export interface PartsOptions {
  * What a few mandatory parts of a turn cost on their own, hot, with nothing
  * else in between: a lower bound for the turn, since the real one also pays
  * for the caches it misses and the garbage it leaves. And how many promises
- * each contender makes a turn, the price of doing a turn as a chain of
- * asynchronous steps. Neither is timed against the others; they explain the
- * ratios the throughput section measures.
+ * each contender makes a turn: how long its chain of asynchronous steps is.
+ * Neither is compared with the peers' times; they explain where the engine's
+ * turn goes, against the ratios the throughput section measures.
  */
 export async function runParts(options: PartsOptions): Promise<PartsResult> {
   const parts: PartCost[] = [];
