@@ -43,7 +43,7 @@ function ratioTarget(
 function partsNote(result: BenchResult, budget: number): string {
   const parts = result.parts;
   if (!parts || !Number.isFinite(budget)) return '';
-  const sum = parts.parts.filter((p) => !p.part.startsWith('one await')).reduce((total, p) => total + p.micros.median, 0);
+  const sum = parts.parts.filter((p) => p.everyTurn).reduce((total, p) => total + p.micros.median, 0);
   const promises = (c: ContenderName) => fmt(Math.round(parts.promisesPerTurn.find((p) => p.contender === c)?.promises ?? NaN));
   return (
     `. Timed alone and hot, four parts of every turn (the XState step, the zod check, one reply's text, the record's JSON) take ` +

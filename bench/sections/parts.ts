@@ -13,6 +13,8 @@ import { drive } from '../workload/driver';
 export interface PartCost {
   part: string;
   micros: Spread;
+  /** Whether every engine turn does it (the four parts); false for the yardstick of one await. */
+  everyTurn: boolean;
 }
 
 export interface PartsResult {
@@ -44,11 +46,11 @@ export async function runParts(options: PartsOptions): Promise<PartsResult> {
     const values: number[] = [];
     loop(call, options.calls);
     for (let r = 0; r < options.repetitions; r++) values.push(loop(call, options.calls));
-    parts.push({ part, micros: spread(values) });
+    parts.push({ part, micros: spread(values), everyTurn: true });
   }
   const values: number[] = [];
   for (let r = 0; r < options.repetitions; r++) values.push(await awaitCost(options.calls));
-  parts.push({ part: 'one await of an async function (call, await, return)', micros: spread(values) });
+  parts.push({ part: 'one await of an async function (call, await, return)', micros: spread(values), everyTurn: false });
 
   const promisesPerTurn: PartsResult['promisesPerTurn'] = [];
   for (const contender of CONTENDERS) promisesPerTurn.push({ contender, promises: await countPromises(contender, options) });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { AesGcmCipher } from '../../src/handoff/cipher';
 import type { Case } from '../../src/handoff/types';
 import { migratePostgres } from '../../src/store/postgres/migrate';
@@ -25,8 +25,7 @@ describeWithPostgres('PostgresStore and PostgresHandoffStore on a real database'
   };
 
   const connect = async (): Promise<Client> => {
-    const client = new Client({ connectionString: POSTGRES_URL, options: `-c search_path=${temp.schema}` });
-    await client.connect();
+    const client = await temp.connect();
     clients.push(client);
     return client;
   };

@@ -1,10 +1,9 @@
-import { Client } from 'pg';
 import { migratePostgres } from '../../src/store/postgres/migrate';
 import { PostgresStore } from '../../src/store/postgres/postgres-store';
 import type { TurnCommit } from '../../src/store/store';
 import { storeContract } from '../contracts/store.contract';
 import { eventually } from '../support/outbox';
-import { POSTGRES_URL, describeWithPostgres, tempSchema } from '../support/postgres';
+import { describeWithPostgres, tempSchema } from '../support/postgres';
 
 describeWithPostgres('PostgresStore', () => {
   storeContract(
@@ -107,8 +106,7 @@ describeWithPostgres('PostgresStore', () => {
       };
       const [one, two] = [counted(), counted()];
       // Holds c2's row, so that both batches are under way, each holding what it took before c2, when it lets go.
-      const blocker = new Client({ connectionString: POSTGRES_URL, options: `-c search_path=${temp.schema}` });
-      await blocker.connect();
+      const blocker = await temp.connect();
       try {
         await blocker.query('BEGIN');
         await blocker.query(`SELECT 1 FROM conversations WHERE key = 'web:c2' FOR UPDATE`);

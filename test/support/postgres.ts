@@ -50,14 +50,20 @@ export interface TempSchema {
   open(options?: Omit<PostgresOptions, 'url' | 'schema'>): PostgresDatabase;
   /** Runs one statement on a connection of its own, outside any store, e.g. to look at raw rows. */
   sql<R extends Record<string, unknown> = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
+  /** A connection of its own on the schema, for a test that holds a transaction open; the caller ends it. */
+  connect(): Promise<Client>;
   drop(): Promise<void>;
 }
 
 export function tempSchema(): TempSchema {
   const schema = `vv_test_${randomBytes(6).toString('hex')}`;
-  const sql = async <R extends Record<string, unknown>>(text: string, params: unknown[] = []): Promise<R[]> => {
+  const connect = async (): Promise<Client> => {
     const client = new Client({ connectionString: POSTGRES_URL, options: `-c search_path=${schema}` });
     await client.connect();
+    return client;
+  };
+  const sql = async <R extends Record<string, unknown>>(text: string, params: unknown[] = []): Promise<R[]> => {
+    const client = await connect();
     try {
       return (await client.query<R>(text, params)).rows;
     } finally {
@@ -68,6 +74,7 @@ export function tempSchema(): TempSchema {
     schema,
     open: (options = {}) => openPostgres({ url: POSTGRES_URL, schema, poolSize: 5, ...options }),
     sql,
+    connect,
     drop: async () => {
       await sql(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     },

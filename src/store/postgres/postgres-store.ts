@@ -124,10 +124,10 @@ function commitArguments({ c, serialised }: SerialisedCommit): unknown[] {
 /** A JSON array of strings as a text[], in its order. */
 const JSON_TEXTS = (json: string) => `ARRAY(SELECT e FROM json_array_elements_text(${json}) WITH ORDINALITY AS x(e, i) ORDER BY x.i)`;
 
-/** The turns' positions sorted by conversation key; a conversation's own turns keep their order. */
+/** The turns' positions sorted by conversation key; the sort is stable, so a conversation's own turns keep their order. */
 function byConversation(turns: readonly SerialisedCommit[]): number[] {
   const keys = turns.map((t) => t.c.conversationKey);
-  return keys.map((_, i) => i).sort((x, y) => (keys[x]! < keys[y]! ? -1 : keys[x]! > keys[y]! ? 1 : x - y));
+  return keys.map((_, i) => i).sort((x, y) => (keys[x]! < keys[y]! ? -1 : keys[x]! > keys[y]! ? 1 : 0));
 }
 
 function commitResult({ c, serialised }: SerialisedCommit, rows: readonly CommitRow[]): CommitResult {

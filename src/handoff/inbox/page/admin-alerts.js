@@ -354,9 +354,9 @@
   function unwatch() {
     alerts.generation++;
     alerts.current = null;
-    if (alerts.timer) clearTimeout(alerts.timer);
-    alerts.timer = null;
     renderProgress();
+    // With nothing to watch, this only stops the pending poll.
+    schedule();
   }
 
   function replaceInList(alert) {
